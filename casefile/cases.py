@@ -1,0 +1,21 @@
+"""Open a case's store from settings: the one place that wires embeddings to Chroma."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from casefile.settings import Settings
+
+if TYPE_CHECKING:
+    from vectorstore.store import CaseStore
+
+
+def open_case(settings: Settings, case: str | None = None, *, create: bool = True) -> CaseStore:
+    """The store of `case` (default: `settings.case`); no model is loaded until it is used."""
+    from vectorstore.embeddings import SentenceTransformerEmbeddings
+    from vectorstore.store import CaseStore, make_client
+
+    embeddings = SentenceTransformerEmbeddings(
+        settings.embedding.model, batch_size=settings.embedding.batch_size
+    )
+    return CaseStore(make_client(settings), case or settings.case, embeddings, create=create)

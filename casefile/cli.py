@@ -1,0 +1,174 @@
+"""The `casefile` command: parse, call the library, print. Heavy imports happen inside commands."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from casefile.errors import CasefileError
+from casefile.settings import Settings
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+app = typer.Typer(
+    help="Ask questions of a legal case's documents and get answers that cite them.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console()
+err = Console(stderr=True)
+
+CaseOption = Annotated[
+    str | None,
+    typer.Option("--case", "-c", help="Case to work on (env CASEFILE_CASE; default 'default')."),
+]
+
+
+def load_settings(case: str | None = None) -> Settings:
+    """Settings from the environment, with the command line's case on top."""
+    try:
+        settings = Settings()
+        return settings.model_copy(update={"case": case}) if case else settings
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from exc
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Files or folders (walked recursively).")],
+    case: CaseOption = None,
+) -> None:
+    """Add documents to a case; unchanged files are skipped, changed ones replaced."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from casefile.cases import open_case
+    from ingest.pipeline import discover_files, ingest_paths
+
+    settings = load_settings(case)
+    store = open_case(settings)
+    total = len(discover_files(paths)[0])
+    with Progress(
+        TextColumn("[bold]ingesting"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.description}"),
+        console=err,
+        transient=True,
+        disable=total < 2 or not err.is_terminal,
+    ) as progress:
+        task = progress.add_task("", total=total)
+
+        def advance(outcome):
+            progress.update(task, advance=1, description=outcome.path.name)
+
+        report = ingest_paths(paths, store, settings.ingest, on_file=advance)
+
+    for source in report.repaired:
+        err.print(f"[yellow]finished an interrupted ingest:[/] {source} is ingested again")
+    for outcome in report.outcomes:
+        if outcome.status == "skipped":
+            err.print(f"skipped {outcome.path}: {outcome.reason}")
+        elif outcome.status == "failed":
+            err.print(f"[red]failed[/] {outcome.path}: {outcome.reason}")
+    table = Table(title=f"case {store.case!r}", show_edge=False)
+    for column in ("added", "updated", "unchanged", "failed", "chunks written", "seconds"):
+        table.add_column(column, justify="right")
+    table.add_row(
+        *(str(report.count(s)) for s in ("added", "updated", "unchanged", "failed")),  # type: ignore[arg-type]
+        str(report.chunks_written),
+        f"{report.seconds:.1f}",
+    )
+    out.print(table)
+    if report.failed:
+        raise typer.Exit(1)
+
+
+@app.command()
+def sources(
+    case: CaseOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """List a case's documents."""
+    from casefile.cases import open_case
+
+    store = open_case(load_settings(case), create=False)
+    records = store.records()
+    if as_json:
+        rows = [
+            {
+                "doc_id": r.doc_id,
+                "title": r.title,
+                "source": r.source,
+                "kind": r.kind,
+                "date": r.date,
+                "pages": r.page_count,
+                "chunks": r.chunk_count,
+                "size_bytes": r.size_bytes,
+                "ingested_at": r.ingested_at,
+            }
+            for r in records
+        ]
+        print(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    table = Table(title=f"case {store.case!r}: {len(records)} documents", show_edge=False)
+    table.add_column("doc_id", no_wrap=True)
+    table.add_column("title", max_width=48, no_wrap=True, overflow="ellipsis")
+    table.add_column("file", max_width=32, no_wrap=True, overflow="ellipsis")
+    for column in ("kind", "date", "pages", "chunks"):
+        table.add_column(column, no_wrap=True)
+    for r in records:
+        table.add_row(
+            r.doc_id, r.title, r.name, r.kind, r.date or "", str(r.page_count or ""), str(r.chunk_count)
+        )
+    out.print(table)
+
+
+@app.command()
+def remove(
+    doc: Annotated[str, typer.Argument(help="doc_id (or its first 6+ characters), file name or path.")],
+    case: CaseOption = None,
+) -> None:
+    """Delete a document and its chunks from a case."""
+    from casefile.cases import open_case
+
+    store = open_case(load_settings(case), create=False)
+    record = store.find(doc)
+    store.delete_document(record.doc_id)
+    out.print(f"removed {record.doc_id} ({record.name}, {record.chunk_count} chunks)")
+
+
+@app.command()
+def cases() -> None:
+    """List the cases in the store."""
+    from casefile.cases import open_case
+    from vectorstore.store import list_cases, make_client
+
+    settings = load_settings()
+    names = list_cases(make_client(settings))
+    if not names:
+        out.print("no cases yet: `casefile ingest PATH` creates the 'default' case")
+    for name in names:
+        out.print(f"{name}\t{len(open_case(settings, name).records())} documents")
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        app()
+    except CasefileError as exc:
+        err.print(f"[red]error:[/] {exc}")
+        sys.exit(2)
+
+
+if __name__ == "__main__":
+    main()

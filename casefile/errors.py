@@ -1,0 +1,46 @@
+"""The few exceptions Casefile raises on purpose; the CLI and the app turn them into messages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class CasefileError(Exception):
+    """Base of every error Casefile reports to a user."""
+
+
+class IngestError(CasefileError):
+    """A file could not be ingested; `reason` says why in a few words."""
+
+    def __init__(self, path: Path | str, reason: str) -> None:
+        self.path = Path(path)
+        self.reason = reason
+        super().__init__(f"{self.path}: {reason}")
+
+
+class UnsupportedFile(IngestError):
+    """The file's type is not one Casefile reads."""
+
+
+class EmptyDocument(IngestError):
+    """The file holds no text that could be indexed."""
+
+
+class UnreadableFile(IngestError):
+    """The file is corrupt, encrypted, binary, too large or in an unknown encoding."""
+
+
+class DocumentNotFound(CasefileError):
+    """No document of the case matches the given name or id."""
+
+
+class CaseNotFound(CasefileError):
+    """The named case does not exist."""
+
+
+class StoreUnavailable(CasefileError):
+    """The vector store (embedded or server) cannot be reached or opened."""
+
+
+class ModelUnavailable(CasefileError):
+    """A model could not be loaded or reached."""

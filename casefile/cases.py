@@ -7,15 +7,24 @@ from typing import TYPE_CHECKING
 from casefile.settings import Settings
 
 if TYPE_CHECKING:
+    from langchain_core.embeddings import Embeddings
+
     from vectorstore.store import CaseStore
 
 
-def open_case(settings: Settings, case: str | None = None, *, create: bool = True) -> CaseStore:
+def open_case(
+    settings: Settings,
+    case: str | None = None,
+    *,
+    create: bool = True,
+    embeddings: Embeddings | None = None,
+) -> CaseStore:
     """The store of `case` (default: `settings.case`); no model is loaded until it is used."""
     from vectorstore.embeddings import SentenceTransformerEmbeddings
     from vectorstore.store import CaseStore, make_client
 
-    embeddings = SentenceTransformerEmbeddings(
-        settings.embedding.model, batch_size=settings.embedding.batch_size
-    )
+    if embeddings is None:
+        embeddings = SentenceTransformerEmbeddings(
+            settings.embedding.model, batch_size=settings.embedding.batch_size
+        )
     return CaseStore(make_client(settings), case or settings.case, embeddings, create=create)

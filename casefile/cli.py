@@ -11,6 +11,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from casefile.errors import CasefileError
@@ -26,7 +27,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 out = Console()
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True, highlight=False)
 
 CaseOption = Annotated[
     str | None,
@@ -74,12 +75,13 @@ def ingest(
         report = ingest_paths(paths, store, settings.ingest, on_file=advance)
 
     for source in report.repaired:
-        err.print(f"[yellow]finished an interrupted ingest:[/] {source} is ingested again")
+        err.print(f"[yellow]finished an interrupted ingest:[/] {escape(source)} is ingested again")
     for outcome in report.outcomes:
+        line = f"{escape(str(outcome.path))}: {escape(outcome.reason)}"
         if outcome.status == "skipped":
-            err.print(f"skipped {outcome.path}: {outcome.reason}")
+            err.print(f"skipped {line}")
         elif outcome.status == "failed":
-            err.print(f"[red]failed[/] {outcome.path}: {outcome.reason}")
+            err.print(f"[red]failed[/] {line}")
     table = Table(title=f"case {store.case!r}", show_edge=False)
     for column in ("added", "updated", "unchanged", "failed", "chunks written", "seconds"):
         table.add_column(column, justify="right")
@@ -158,7 +160,8 @@ def cases() -> None:
     if not names:
         out.print("no cases yet: `casefile ingest PATH` creates the 'default' case")
     for name in names:
-        out.print(f"{name}\t{len(open_case(settings, name).records())} documents")
+        count = len(open_case(settings, name).records())
+        out.print(f"{name}: {count} document{'s' if count != 1 else ''}")
 
 
 def main() -> None:
@@ -166,7 +169,7 @@ def main() -> None:
     try:
         app()
     except CasefileError as exc:
-        err.print(f"[red]error:[/] {exc}")
+        err.print(f"[red]error:[/] {escape(str(exc))}")
         sys.exit(2)
 
 

@@ -1,0 +1,117 @@
+"""The `casefile` command as a user runs it: a real process, the bundled model, embedded Chroma."""
+
+import json
+import shutil
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from tests.conftest import SEED
+from tests.documents import write_pdf
+
+CLI = [sys.executable, "-m", "casefile.cli"]
+
+
+def casefile(*args: str, check: bool = True) -> subprocess.CompletedProcess:
+    result = subprocess.run([*CLI, *args], capture_output=True, text=True, timeout=300)
+    if check and result.returncode != 0:
+        raise AssertionError(f"casefile {args} exited {result.returncode}:\n{result.stderr}")
+    return result
+
+
+def test_help_loads_no_model_or_store():
+    probe = "import sys, casefile.cli; print(sorted(m for m in ('torch', 'chromadb', 'sentence_transformers', 'langchain_chroma') if m in sys.modules))"
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
+    help_text = casefile("--help").stdout
+    for command in ("ingest", "sources", "remove", "cases"):
+        assert command in help_text
+
+
+@pytest.mark.integration
+def test_ingesting_the_seeds_twice_leaves_the_same_chunks(tmp_path):
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    shutil.copy(SEED, seeds / SEED.name)
+    first = casefile("ingest", str(seeds))
+    assert "added" in first.stdout
+    listed = json.loads(casefile("sources", "--json").stdout)
+    assert len(listed) == 1
+    assert listed[0]["title"].startswith("Justin Baldoni and Blake Lively’s refusal")
+    assert listed[0]["chunks"] > 5
+    casefile("ingest", str(seeds))
+    assert json.loads(casefile("sources", "--json").stdout) == listed
+    assert casefile("cases").stdout.strip() == "default: 1 document"
+
+
+@pytest.mark.integration
+def test_bad_inputs_are_named_and_good_files_beside_them_are_ingested(tmp_path):
+    folder = tmp_path / "mixed"
+    folder.mkdir()
+    shutil.copy(SEED, folder / "article.txt")
+    write_pdf(folder / "order.pdf", ["The motion to quash is denied.", "So ordered."])
+    (folder / "empty.txt").write_text("")
+    (folder / "junk.pdf").write_bytes(bytes(range(256)) * 4)
+    write_pdf(folder / "scan.pdf", [None])
+    (folder / "photo.jpg").write_bytes(b"\xff\xd8\xff")
+    result = casefile("ingest", str(folder), "--case", "mixed", check=False)
+    assert result.returncode == 1
+    assert f"failed {folder / 'empty.txt'}: empty file" in result.stderr
+    assert f"failed {folder / 'junk.pdf'}: not a PDF" in result.stderr
+    assert f"failed {folder / 'scan.pdf'}: no extractable text (scanned?)" in result.stderr
+    assert f"skipped {folder / 'photo.jpg'}: not a supported type (.jpg)" in result.stderr
+    listed = json.loads(casefile("sources", "--case", "mixed", "--json").stdout)
+    assert sorted(d["kind"] for d in listed) == ["pdf", "text"]
+    assert next(d for d in listed if d["kind"] == "pdf")["pages"] == 2
+
+
+@pytest.mark.integration
+def test_remove_deletes_a_document_by_file_name(tmp_path):
+    shutil.copy(SEED, tmp_path / "article.txt")
+    casefile("ingest", str(tmp_path / "article.txt"))
+    removed = casefile("remove", "article.txt")
+    assert "removed" in removed.stdout
+    assert json.loads(casefile("sources", "--json").stdout) == []
+    missing = casefile("remove", "article.txt", check=False)
+    assert missing.returncode == 2
+    assert "no document named 'article.txt'" in missing.stderr
+
+
+def test_unknown_case_is_reported_without_a_traceback():
+    result = casefile("sources", "--case", "nothing-here", check=False)
+    assert result.returncode == 2
+    assert "no case named 'nothing-here'" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.integration
+def test_an_ingest_killed_half_way_is_finished_by_the_next_run(tmp_path):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    shutil.copy(SEED, folder / "article.txt")
+    # Run the real CLI in a process that SIGKILLs itself right after its first chunk batch.
+    killer = textwrap.dedent(
+        f"""
+        import os, signal, sys
+        import vectorstore.store as store
+        store.WRITE_BATCH = 3
+        real_add = store.CaseStore._add_chunk_batch
+        def add_then_die(self, *args, **kwargs):
+            real_add(self, *args, **kwargs)
+            os.kill(os.getpid(), signal.SIGKILL)
+        store.CaseStore._add_chunk_batch = add_then_die
+        sys.argv = ["casefile", "ingest", {str(folder)!r}]
+        from casefile.cli import main
+        main()
+        """
+    )
+    killed = subprocess.run([sys.executable, "-c", killer], capture_output=True, text=True, timeout=300)
+    assert killed.returncode == -9
+    assert json.loads(casefile("sources", "--json").stdout) == []
+
+    resumed = casefile("ingest", str(folder))
+    assert "finished an interrupted ingest" in resumed.stderr
+    listed = json.loads(casefile("sources", "--json").stdout)
+    assert len(listed) == 1 and listed[0]["chunks"] > 3

@@ -1,0 +1,145 @@
+"""Ingestion into a real embedded Chroma, with fake embeddings to keep it quick."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from casefile.settings import IngestSettings
+from ingest.pipeline import ingest_paths
+from tests.conftest import SEED
+from tests.documents import HTML_ARTICLE, write_docx, write_encrypted_pdf, write_pdf
+
+
+@pytest.fixture
+def case_folder(tmp_path: Path) -> Path:
+    folder = tmp_path / "case"
+    (folder / "filings").mkdir(parents=True)
+    shutil.copy(SEED, folder / "article.txt")
+    (folder / "page.html").write_text(HTML_ARTICLE, encoding="utf-8")
+    write_pdf(folder / "filings" / "order.pdf", ["The motion is granted.", "So ordered."])
+    write_docx(folder / "filings" / "letter.docx", ["We write jointly about discovery."])
+    return folder
+
+
+def ingest(paths, store, **overrides):
+    return ingest_paths(paths if isinstance(paths, list) else [paths], store, IngestSettings(**overrides))
+
+
+def stored_chunk_ids_by_doc(store) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for chunk in store.chunks():
+        counts[chunk.metadata["doc_id"]] = counts.get(chunk.metadata["doc_id"], 0) + 1
+    return counts
+
+
+def test_a_folder_is_walked_recursively_and_every_format_is_stored(case_folder, store):
+    (case_folder / "notes.xyz").write_text("ignored")
+    report = ingest(case_folder, store)
+    assert report.count("added") == 4
+    assert [o.path.name for o in report.outcomes if o.status == "skipped"] == ["notes.xyz"]
+    assert sorted(r.kind for r in store.records()) == ["docx", "html", "pdf", "text"]
+    assert store.chunk_count() == report.chunks_written
+
+
+def test_every_stored_chunk_is_its_documents_text_between_its_offsets(case_folder, store):
+    ingest(case_folder, store)
+    for record in store.records():
+        text = store.document_text(record.doc_id)
+        chunks = store.chunks(record.doc_id)
+        assert len(chunks) == record.chunk_count
+        for chunk in chunks:
+            meta = chunk.metadata
+            assert text[meta["start"] : meta["end"]] == chunk.page_content
+            assert meta["title"] == record.title
+            if record.kind == "pdf":
+                assert meta["page"] in (1, 2)
+
+
+def test_reingesting_unchanged_files_adds_no_chunks(case_folder, store):
+    first = ingest(case_folder, store)
+    before = store.chunk_count()
+    second = ingest(case_folder, store)
+    assert second.count("unchanged") == first.count("added") == 4
+    assert second.chunks_written == 0
+    assert store.chunk_count() == before
+    assert len(store.records()) == 4
+
+
+def test_a_changed_file_replaces_its_old_chunks(tmp_path, store):
+    path = tmp_path / "statement.txt"
+    path.write_text("The first statement was short.", encoding="utf-8")
+    old_id = ingest(path, store).outcomes[0].doc_id
+    path.write_text("The corrected statement. It now has two sentences.", encoding="utf-8")
+    report = ingest(path, store)
+    assert report.outcomes[0].status == "updated"
+    new_id = report.outcomes[0].doc_id
+    assert [r.doc_id for r in store.records()] == [new_id]
+    assert store.record(old_id) is None
+    assert stored_chunk_ids_by_doc(store) == {new_id: 1}
+    assert "corrected" in store.chunks()[0].page_content
+
+
+def test_changing_chunk_settings_rechunks_unchanged_files(tmp_path, store):
+    path = tmp_path / "article.txt"
+    shutil.copy(SEED, path)
+    ingest(path, store, chunk_size=700, chunk_overlap=100)
+    coarse = store.chunk_count()
+    report = ingest(path, store, chunk_size=300, chunk_overlap=50)
+    assert report.outcomes[0].status == "updated"
+    assert store.chunk_count() > coarse
+    assert len(store.records()) == 1
+
+
+def test_bad_files_fail_one_by_one_and_the_rest_is_ingested(case_folder, store):
+    bad = case_folder / "bad"
+    bad.mkdir()
+    (bad / "empty.txt").write_text("")
+    (bad / "junk.pdf").write_bytes(bytes(range(256)) * 4)
+    write_pdf(bad / "scan.pdf", [None])
+    write_encrypted_pdf(bad / "sealed.pdf", write_pdf(case_folder / "plain.pdf", ["Sealed text."]))
+    (bad / "big.txt").write_text("Long text. " * 200_000)
+    report = ingest(case_folder, store, max_file_mb=1)
+    reasons = {o.path.name: o.reason for o in report.failed}
+    assert reasons == {
+        "empty.txt": "empty file",
+        "junk.pdf": "not a PDF (the file does not start with %PDF)",
+        "scan.pdf": "no extractable text (scanned?)",
+        "sealed.pdf": "encrypted PDF: it needs a password",
+        "big.txt": "file is 2.1 MB, over the 1 MB limit (CASEFILE_INGEST_MAX_FILE_MB)",
+    }
+    assert report.count("added") == 5  # the four good files and plain.pdf
+
+
+def test_an_interrupted_ingest_leaves_nothing_that_looks_complete(tmp_path, store, monkeypatch):
+    path = tmp_path / "article.txt"
+    shutil.copy(SEED, path)
+    real_add = store._add_chunk_batch
+
+    def crash(*args, **kwargs):
+        real_add(*args, **kwargs)
+        raise KeyboardInterrupt  # dies after the first batch reached Chroma
+
+    monkeypatch.setattr("vectorstore.store.WRITE_BATCH", 4)
+    monkeypatch.setattr(store, "_add_chunk_batch", crash)
+    with pytest.raises(KeyboardInterrupt):
+        ingest(path, store)
+    assert store.records() == []  # the half-written document is not listed
+    monkeypatch.undo()
+
+    report = ingest(path, store)
+    assert report.repaired == [str(path.resolve())]
+    assert report.outcomes[0].status == "added"
+    record = store.records()[0]
+    assert store.chunk_count() == record.chunk_count
+
+
+def test_removing_a_document_removes_its_chunks_and_keyword_entries(case_folder, store):
+    ingest(case_folder, store)
+    assert store.keyword_index().search("Bryan Freedman fishing expedition", k=3)
+    record = store.find("article.txt")
+    store.delete_document(record.doc_id)
+    assert record.doc_id not in stored_chunk_ids_by_doc(store)
+    assert all(r.doc_id != record.doc_id for r in store.records())
+    hits = store.keyword_index().search("Bryan Freedman fishing expedition", k=3)
+    assert all(not h.chunk_id.startswith(record.doc_id) for h in hits)

@@ -1,0 +1,52 @@
+import pytest
+
+from casefile.errors import CaseNotFound, DocumentNotFound
+from casefile.settings import IngestSettings
+from ingest.pipeline import ingest_paths
+from tests.conftest import SEED
+from vectorstore.store import CaseStore, list_cases, make_client
+
+
+def test_cases_are_separate_collections(settings, fake_embeddings, tmp_path):
+    client = make_client(settings)
+    smith = CaseStore(client, "smith", fake_embeddings)
+    jones = CaseStore(client, "jones-v-doe", fake_embeddings)
+    ingest_paths([SEED], smith, IngestSettings())
+    assert list_cases(client) == ["jones-v-doe", "smith"]
+    assert len(smith.records()) == 1
+    assert jones.records() == [] and jones.chunk_count() == 0
+
+
+def test_opening_a_missing_case_without_create_names_it(settings, fake_embeddings):
+    with pytest.raises(CaseNotFound, match="no case named 'nope'"):
+        CaseStore(make_client(settings), "nope", fake_embeddings, create=False)
+
+
+def test_invalid_case_names_are_refused(settings, fake_embeddings):
+    with pytest.raises(ValueError, match="case name 'Bad Name!' is not valid"):
+        CaseStore(make_client(settings), "Bad Name!", fake_embeddings)
+
+
+def test_documents_are_found_by_id_prefix_name_or_source(store, tmp_path):
+    ingest_paths([SEED], store, IngestSettings())
+    record = store.records()[0]
+    assert store.find(record.doc_id) == record
+    assert store.find(record.doc_id[:8]) == record
+    assert store.find(SEED.name) == record
+    assert store.find(str(SEED.resolve())) == record
+    with pytest.raises(DocumentNotFound, match="no document named 'missing.pdf'"):
+        store.find("missing.pdf")
+
+
+def test_data_survives_reopening_the_embedded_store(settings, fake_embeddings):
+    ingest_paths([SEED], CaseStore(make_client(settings), "c", fake_embeddings), IngestSettings())
+    reopened = CaseStore(make_client(settings), "c", fake_embeddings, create=False)
+    assert len(reopened.records()) == 1
+    assert reopened.chunk_count() == reopened.records()[0].chunk_count
+
+
+def test_keyword_index_finds_exact_names_and_numbers(store):
+    ingest_paths([SEED], store, IngestSettings())
+    hits = store.keyword_index().search("$400 million", k=2)
+    assert "$400 million" in store.vectors.get_by_ids([hits[0].chunk_id])[0].page_content
+    assert store.keyword_index() is store.keyword_index()  # not rebuilt between queries

@@ -20,7 +20,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: install
-	$(BIN)/casefile ingest seeds/
+	$(BIN)/casefile ingest seeds/*.txt
 	$(BIN)/casefile sources
 
 test: install

@@ -122,15 +122,28 @@ def sources(
         ]
         print(json.dumps(rows, indent=2, ensure_ascii=False))
         return
-    table = Table(title=f"case {store.case!r}: {len(records)} documents", show_edge=False)
-    table.add_column("doc_id", no_wrap=True)
-    table.add_column("title", max_width=48, no_wrap=True, overflow="ellipsis")
-    table.add_column("file", max_width=32, no_wrap=True, overflow="ellipsis")
-    for column in ("kind", "date", "pages", "chunks"):
-        table.add_column(column, no_wrap=True)
+    table = Table(
+        title=f"case {store.case!r}: {len(records)} documents", show_edge=False, expand=True
+    )
+    table.add_column("doc_id", no_wrap=True, min_width=16)
+    table.add_column("title", ratio=3, no_wrap=True, overflow="ellipsis")
+    wide = out.width >= 110
+    if wide:
+        table.add_column("file", ratio=1, no_wrap=True, overflow="ellipsis")
+    table.add_column("kind", no_wrap=True, min_width=5)
+    table.add_column("date", no_wrap=True, min_width=10)
+    table.add_column("pages", no_wrap=True, justify="right", min_width=5)
+    table.add_column("chunks", no_wrap=True, justify="right", min_width=6)
     for r in records:
+        file_cell = [r.name] if wide else []
         table.add_row(
-            r.doc_id, r.title, r.name, r.kind, r.date or "", str(r.page_count or ""), str(r.chunk_count)
+            r.doc_id,
+            r.title,
+            *file_cell,
+            r.kind,
+            r.date or "",
+            str(r.page_count or ""),
+            str(r.chunk_count),
         )
     out.print(table)
 

@@ -17,7 +17,9 @@ STOPWORDS = frozenset(
 
 def tokenize(text: str) -> list[str]:
     """Lower-cased word tokens without stop words; numbers keep their separators ("400,000")."""
-    return [t for t in _TOKEN.findall(text.lower().replace("’", "'")) if t not in STOPWORDS]
+    tokens = _TOKEN.findall(text.lower().replace("’", "'"))
+    tokens = [t[:-2] if t.endswith("'s") else t for t in tokens]  # possessives: "lively's"
+    return [t for t in tokens if t not in STOPWORDS]
 
 
 @dataclass(frozen=True)
@@ -39,8 +41,8 @@ class KeywordIndex:
     def __len__(self) -> int:
         return len(self.chunk_ids)
 
-    def search(self, query: str, k: int, allowed: set[str] | None = None) -> list[KeywordHit]:
-        """The `k` best chunks for `query` (only among `allowed` ids when given)."""
+    def search(self, query: str, k: int, doc_ids: set[str] | None = None) -> list[KeywordHit]:
+        """The `k` best chunks for `query` (only of the documents `doc_ids` when given)."""
         if k <= 0:
             raise ValueError(f"k must be greater than 0. Currently, k is {k}")
         terms = tokenize(query)
@@ -53,7 +55,7 @@ class KeywordIndex:
             if scores[i] <= 0:
                 break
             chunk_id = self.chunk_ids[i]
-            if allowed is None or chunk_id in allowed:
+            if doc_ids is None or chunk_id.split(":", 1)[0] in doc_ids:
                 hits.append(KeywordHit(chunk_id, float(scores[i])))
                 if len(hits) == k:
                     break

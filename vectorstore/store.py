@@ -202,6 +202,41 @@ class CaseStore:
         ]
         return sorted(docs, key=lambda d: (d.metadata["doc_id"], d.metadata["index"]))
 
+    def dense_search(
+        self, vector: list[float], k: int, doc_ids: set[str] | None = None
+    ) -> list[tuple[Document, float]]:
+        """The `k` chunks nearest to `vector`, with their cosine similarity."""
+        if k <= 0:
+            raise ValueError(f"k must be greater than 0. Currently, k is {k}")
+        where = {"doc_id": {"$in": sorted(doc_ids)}} if doc_ids is not None else None
+        if doc_ids is not None and not doc_ids:
+            return []
+        got = self.vectors._collection.query(
+            query_embeddings=[vector],
+            n_results=k,
+            where=where,
+            include=["documents", "metadatas", "distances"],
+        )
+        return [
+            (Document(page_content=text, metadata=meta, id=chunk_id), 1.0 - distance)
+            for chunk_id, text, meta, distance in zip(
+                got["ids"][0], got["documents"][0], got["metadatas"][0], got["distances"][0], strict=True
+            )
+        ]
+
+    def chunks_by_id(self, ids: list[str]) -> list[tuple[Document, list[float]]]:
+        """Chunks with their stored embeddings, in the order of `ids`."""
+        if not ids:
+            return []
+        got = self.vectors._collection.get(ids=ids, include=["documents", "metadatas", "embeddings"])
+        found = {
+            chunk_id: (Document(page_content=text, metadata=meta, id=chunk_id), list(vector))
+            for chunk_id, text, meta, vector in zip(
+                got["ids"], got["documents"], got["metadatas"], got["embeddings"], strict=True
+            )
+        }
+        return [found[i] for i in ids if i in found]
+
     def keyword_index(self) -> KeywordIndex:
         """The BM25 index of the complete documents' chunks, rebuilt only when they change."""
         with self._keyword_lock:

@@ -6,6 +6,8 @@ import json
 import logging
 import os
 import sys
+from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated
 
@@ -160,6 +162,95 @@ def remove(
     record = store.find(doc)
     store.delete_document(record.doc_id)
     out.print(f"removed {record.doc_id} ({record.name}, {record.chunk_count} chunks)")
+
+
+@app.command()
+def ask(
+    question: Annotated[str, typer.Argument(help="The question, in quotes.")],
+    case: CaseOption = None,
+    model: Annotated[
+        str | None,
+        typer.Option(
+            "--model",
+            "-m",
+            help="extractive, local, gguf:/path/model.gguf, openai:MODEL or ollama:MODEL "
+            "(env CASEFILE_MODEL).",
+        ),
+    ] = None,
+    k: Annotated[int | None, typer.Option("--k", min=1, help="Passages to retrieve.")] = None,
+    doc: Annotated[
+        list[str] | None,
+        typer.Option("--doc", "-d", help="Only this document (file name or doc_id); repeatable."),
+    ] = None,
+    since: Annotated[
+        datetime | None, typer.Option(formats=["%Y-%m-%d"], help="Only documents dated from this day.")
+    ] = None,
+    until: Annotated[
+        datetime | None, typer.Option(formats=["%Y-%m-%d"], help="Only documents dated up to this day.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the answer as JSON.")] = False,
+) -> None:
+    """Answer a question from a case's documents, citing the passages it rests on."""
+    from assistant import CaseAssistant
+    from assistant.models import ModelSpec
+
+    settings = load_settings(case)
+    if model:
+        try:
+            ModelSpec.parse(model)
+        except ValueError as exc:
+            raise typer.BadParameter(str(exc), param_hint="--model") from exc
+    assistant = CaseAssistant.open(settings)
+    with err.status("answering…", spinner="dots") if err.is_terminal else _nothing():
+        answer = assistant.ask(
+            question,
+            model=model,
+            k=k,
+            docs=doc,
+            date_from=since.date() if since else None,
+            date_to=until.date() if until else None,
+        )
+    if as_json:
+        print(json.dumps(answer.to_json(), indent=2, ensure_ascii=False))
+        return
+    print_answer(answer)
+
+
+def print_answer(answer) -> None:
+    """The answer with [n] markers, then numbered footnotes: title, page, quote."""
+    if answer.notice:
+        err.print(f"[yellow]{escape(answer.notice)}[/]")
+    out.print(escape(answer.answer), soft_wrap=True)
+    if answer.citations:
+        out.print()
+    for c in answer.citations:
+        where = ", ".join(
+            part
+            for part in (c.title, c.date, f"page {c.page}" if c.page else "", f"chars {c.start}-{c.end}")
+            if part
+        )
+        out.print(f"[bold][{c.n}][/] {escape(where)}", soft_wrap=True)
+        out.print(f"    “{escape(c.quote)}”", soft_wrap=True, highlight=False)
+        out.print(f"    [dim]{escape(c.source)}[/]", soft_wrap=True)
+    if answer.unsupported:
+        out.print("\n[bold red]Not supported by the documents (removed):[/]")
+        for s in answer.unsupported:
+            out.print(f"  ✗ {escape(s.text)} [dim]({escape(s.reason)})[/]", soft_wrap=True)
+    if not answer.answerable:
+        out.print("\n[bold]Nearest passages:[/]")
+        for p in answer.passages:
+            page = f", page {p.page}" if p.page else ""
+            out.print(f"  • {escape(p.title)}{page}: “{escape(_clip(p.text))}”", soft_wrap=True)
+
+
+def _clip(text: str, limit: int = 240) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + "…"
+
+
+@contextmanager
+def _nothing():
+    yield
 
 
 @app.command()

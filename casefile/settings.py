@@ -58,6 +58,30 @@ class ChromaSettings(BaseModel):
     ssl: bool = Field(False, description="Reach the Chroma server over HTTPS.")
 
 
+class RetrievalSettings(BaseModel):
+    k: int = Field(5, description="Passages retrieved per question.")
+    candidates: int = Field(24, description="Chunks taken from each of dense and keyword search.")
+    min_score: float = Field(
+        0.45, description="Below this, the best sentence does not answer: the question is refused."
+    )
+
+    @model_validator(mode="after")
+    def _check(self) -> RetrievalSettings:
+        if self.k <= 0:
+            raise ValueError(f"k must be greater than 0. Currently, k is {self.k}")
+        if self.candidates < self.k:
+            raise ValueError(f"candidates must be at least k ({self.k}). Currently, {self.candidates}")
+        return self
+
+
+class LLMSettings(BaseModel):
+    timeout: float = Field(120.0, description="Seconds a model may take before the extractive answer is shown.")
+    max_tokens: int = Field(256, description="Longest generated answer, in tokens.")
+    temperature: float = Field(0.0, description="Sampling temperature of generative models.")
+    context: int = Field(4096, description="Context window for local GGUF models, in tokens.")
+    threads: int | None = Field(None, description="CPU threads for local models (default: all).")
+
+
 class Settings(BaseSettings):
     """Everything a user can set; built once by the CLI or the app and passed down."""
 
@@ -70,6 +94,13 @@ class Settings(BaseSettings):
 
     home: Path = Field(Path(".casefile"), description="Folder for Casefile's data.")
     case: str = Field("default", description="The case (document collection) to work on.")
+    model: str = Field(
+        "extractive",
+        description="Answering model: extractive, local, gguf:/path/model.gguf, openai:MODEL "
+        "or ollama:MODEL.",
+    )
+    retrieval: RetrievalSettings = RetrievalSettings()
+    llm: LLMSettings = LLMSettings()
     ingest: IngestSettings = IngestSettings()
     embedding: EmbeddingSettings = EmbeddingSettings()
     chroma: ChromaSettings = ChromaSettings()

@@ -1,0 +1,10 @@
+"""Answers that cite and verify.
+
+    from assistant import CaseAssistant
+    answer = CaseAssistant.open(Settings()).ask("Who is the judge?")
+"""
+
+from assistant.answering import CaseAssistant
+from assistant.types import Answer, AnswerSentence, Citation, Passage
+
+__all__ = ["Answer", "AnswerSentence", "CaseAssistant", "Citation", "Passage"]

@@ -1,0 +1,303 @@
+"""CaseAssistant: retrieve, answer, verify, cite — the one entry point for asking a case."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterator, Sequence
+from datetime import date
+from typing import Any
+
+from langchain_core.language_models import BaseChatModel
+
+from assistant.extractive import Assessment, ExtractiveAnswerer, SentenceEmbeddingCache
+from assistant.models import ModelSpec, build_chat_model
+from assistant.prompting import NOT_ANSWERED, build_messages, is_model_refusal, standalone_question
+from assistant.retrieval import HybridRetriever
+from assistant.types import Answer, AnswerSentence, Citation, Passage
+from assistant.verification import CheckedSentence, CitationVerifier, Support
+from casefile.errors import ModelUnavailable
+from casefile.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+class CaseAssistant:
+    """Answers questions about one case with verified, cited sentences.
+
+    >>> assistant = CaseAssistant.open(Settings(), case="default")
+    >>> answer = assistant.ask("Who is the judge?", model="extractive")
+    >>> print(answer.answer, answer.citations[0].quote)
+    """
+
+    def __init__(
+        self,
+        store: Any,
+        settings: Settings,
+        *,
+        chat_models: dict[str, BaseChatModel] | None = None,
+    ) -> None:
+        self.store = store
+        self.settings = settings
+        self.retriever = HybridRetriever(
+            store=store, k=settings.retrieval.k, candidates=settings.retrieval.candidates
+        )
+        self.sentences = SentenceEmbeddingCache(store.embeddings)
+        self.extractive = ExtractiveAnswerer(self.sentences, min_score=settings.retrieval.min_score)
+        self.verifier = CitationVerifier(self.sentences)
+        self._chat_models: dict[str, BaseChatModel] = dict(chat_models or {})
+
+    @classmethod
+    def open(cls, settings: Settings, case: str | None = None) -> CaseAssistant:
+        """The assistant of an existing case; models load on first use."""
+        from casefile.cases import open_case
+
+        return cls(open_case(settings, case, create=False), settings)
+
+    def chat_model(self, spec: ModelSpec) -> BaseChatModel:
+        key = str(spec)
+        if key not in self._chat_models:
+            self._chat_models[key] = build_chat_model(spec, self.settings.llm)
+        return self._chat_models[key]
+
+    def ask(
+        self,
+        question: str,
+        history: Sequence[Any] | None = None,
+        *,
+        model: str | None = None,
+        k: int | None = None,
+        docs: list[str] | None = None,
+        date_from: date | None = None,
+        date_to: date | None = None,
+    ) -> Answer:
+        """Answer `question`; earlier turns in `history` resolve follow-ups ("her lawyers")."""
+        final = None
+        for event in self.stream(
+            question, history, model=model, k=k, docs=docs, date_from=date_from, date_to=date_to
+        ):
+            if isinstance(event, Answer):
+                final = event
+        assert final is not None  # stream always ends with an Answer
+        return final
+
+    def stream(
+        self,
+        question: str,
+        history: Sequence[Any] | None = None,
+        *,
+        model: str | None = None,
+        k: int | None = None,
+        docs: list[str] | None = None,
+        date_from: date | None = None,
+        date_to: date | None = None,
+    ) -> Iterator[str | Answer]:
+        """Yield the model's text as it is generated, then the verified `Answer`."""
+        question = question.strip()
+        if not question:
+            raise ValueError("the question is empty")
+        spec = ModelSpec.parse(model or self.settings.model)
+        timings: dict[str, float] = {}
+        started = time.perf_counter()
+        standalone = standalone_question(question, history)
+        passages = self.retriever.retrieve(
+            standalone, k=k, docs=docs, date_from=date_from, date_to=date_to
+        )
+        assessment = self.extractive.assess(standalone, passages)
+        timings["retrieve"] = time.perf_counter() - started
+
+        def finish(answer: Answer) -> Answer:
+            answer.standalone_question = standalone
+            timings["total"] = time.perf_counter() - started
+            answer.timings = timings
+            return answer
+
+        if not assessment.answerable:
+            yield finish(self._refusal(question, passages, str(spec), assessment.reason))
+            return
+        if not spec.generative:
+            yield finish(self._extractive_answer(question, passages, assessment, str(spec)))
+            return
+
+        generated: list[str] = []
+        generate_started = time.perf_counter()
+        try:
+            chat = self.chat_model(spec)
+            focus = {
+                passages.index(s.passage): (s.start, s.end)
+                for s in assessment.sentences
+                if s.passage in passages
+            }
+            for chunk in chat.stream(build_messages(standalone, passages, focus)):
+                text = chunk.content if isinstance(chunk.content, str) else ""
+                if text:
+                    generated.append(text)
+                    yield text
+        except Exception as exc:  # any backend failure ends in the extractive answer
+            log.warning("model %s failed: %s", spec, exc, exc_info=not isinstance(exc, ModelUnavailable))
+            timings["generate"] = time.perf_counter() - generate_started
+            notice = f"The model {spec} could not answer ({_short(exc)}); showing the passages that answer instead."
+            yield finish(self._extractive_answer(question, passages, assessment, str(spec), notice))
+            return
+        timings["generate"] = time.perf_counter() - generate_started
+
+        verify_started = time.perf_counter()
+        answer = self._verified_answer(question, "".join(generated), passages, assessment, str(spec))
+        timings["verify"] = time.perf_counter() - verify_started
+        yield finish(answer)
+
+    # -- building answers --------------------------------------------------------------
+
+    def _verified_answer(
+        self,
+        question: str,
+        generated: str,
+        passages: list[Passage],
+        assessment: Assessment,
+        model: str,
+    ) -> Answer:
+        checked = self.verifier.verify(generated, passages)
+        claims = [c for c in checked if not is_model_refusal(c.text)]
+        supported = [c for c in claims if c.supported]
+        unsupported = [c for c in claims if not c.supported]
+        if supported and not self._addresses(question, supported, assessment):
+            notice = (
+                "The model's answer did not address the question; "
+                "showing the passages that answer instead."
+            )
+            answer = self._extractive_answer(question, passages, assessment, model, notice)
+            off_topic = [
+                CheckedSentence(c.text, c.cited, None, "does not answer the question")
+                for c in supported
+            ]
+            answer.unsupported = [_removed(c) for c in off_topic + unsupported]
+            return answer
+        if not supported:
+            if claims:
+                notice = (
+                    "None of the model's sentences could be verified against the documents; "
+                    "showing the passages that answer instead."
+                )
+            else:
+                notice = "The model found no answer; these passages from the documents may answer it."
+            answer = self._extractive_answer(question, passages, assessment, model, notice)
+            answer.unsupported = [_removed(c) for c in unsupported]
+            return answer
+        citations, sentences = _cite(supported, passages, self.store)
+        return Answer(
+            question=question,
+            answer=_render(sentences),
+            answerable=True,
+            sentences=sentences,
+            citations=citations,
+            passages=passages,
+            unsupported=[_removed(c) for c in unsupported],
+            model=model,
+        )
+
+    def _addresses(
+        self, question: str, supported: list[CheckedSentence], assessment: Assessment
+    ) -> bool:
+        """Whether the verified sentences answer the question about as well as the best quote."""
+        rated = self.extractive.rate(question, [c.text for c in supported])
+        best_quote = assessment.sentences[0].score if assessment.sentences else 0.0
+        best = max(score for score, _, _, _ in rated)
+        return best >= min(self.extractive.min_score, best_quote) and best >= best_quote - 0.25
+
+    def _extractive_answer(
+        self,
+        question: str,
+        passages: list[Passage],
+        assessment: Assessment,
+        model: str,
+        notice: str = "",
+    ) -> Answer:
+        chosen = [
+            CheckedSentence(
+                s.text, (), Support(passages.index(s.passage), s.start, s.end)
+            )
+            for s in assessment.sentences
+        ]
+        citations, sentences = _cite(chosen, passages, self.store)
+        return Answer(
+            question=question,
+            answer=_render(sentences),
+            answerable=True,
+            sentences=sentences,
+            citations=citations,
+            passages=passages,
+            unsupported=[],
+            model=model,
+            notice=notice,
+        )
+
+    def _refusal(self, question: str, passages: list[Passage], model: str, reason: str) -> Answer:
+        return Answer(
+            question=question,
+            answer=NOT_ANSWERED,
+            answerable=False,
+            sentences=[],
+            citations=[],
+            passages=passages,
+            unsupported=[],
+            model=model,
+            notice=f"Nothing relevant enough was found ({reason}). The nearest passages are listed.",
+        )
+
+
+def _cite(
+    checked: list[CheckedSentence], passages: list[Passage], store: Any
+) -> tuple[list[Citation], list[AnswerSentence]]:
+    """Number the supporting spans in order of use and attach them to their sentences."""
+    citations: list[Citation] = []
+    numbers: dict[tuple[str, int, int], int] = {}
+    texts: dict[str, str] = {}
+    sentences = []
+    for sentence in checked:
+        support = sentence.support
+        assert support is not None
+        passage = passages[support.passage]
+        key = (passage.doc_id, support.start, support.end)
+        if key not in numbers:
+            if passage.doc_id not in texts:
+                texts[passage.doc_id] = store.document_text(passage.doc_id)
+            numbers[key] = len(citations) + 1
+            citations.append(
+                Citation(
+                    n=numbers[key],
+                    doc_id=passage.doc_id,
+                    source=passage.source,
+                    title=passage.title,
+                    page=passage.page,
+                    start=support.start,
+                    end=support.end,
+                    # From the stored document itself, so the quote is verbatim by construction.
+                    quote=texts[passage.doc_id][support.start : support.end],
+                    date=passage.date,
+                )
+            )
+        sentences.append(AnswerSentence(sentence.text, (numbers[key],), True, sentence.reason))
+    return citations, sentences
+
+
+def _render(sentences: list[AnswerSentence]) -> str:
+    parts = []
+    for sentence in sentences:
+        text = sentence.text.rstrip()
+        markers = "".join(f"[{n}]" for n in sentence.citations)
+        if text and text[-1] in ".!?":
+            parts.append(f"{text[:-1]} {markers}{text[-1]}")
+        else:
+            parts.append(f"{text} {markers}")
+    return " ".join(parts)
+
+
+def _removed(sentence: CheckedSentence) -> AnswerSentence:
+    return AnswerSentence(
+        sentence.text, tuple(i + 1 for i in sentence.cited), False, sentence.reason
+    )
+
+
+def _short(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return text[:200]

@@ -1,0 +1,141 @@
+"""Lexical evidence shared by the extractive answerer and the verifier.
+
+What a sentence commits to — numbers, dates, names, quoted words — is "checkable": a
+passage supports the sentence only if it contains every one of them.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+
+from vectorstore.keyword import tokenize
+
+QUESTION_WORDS = frozenset(
+    "who whom whose what when where which why how much many did does do is are was were "
+    "can could should would tell me please name".split()
+)
+# A few legal-news paraphrases (as stems), so "Who represents X?" finds "X's lawyers".
+SYNONYMS: dict[str, frozenset[str]] = {
+    group_word: group
+    for group in (
+        frozenset({"lawyer", "attorney", "counsel", "repres"}),
+        frozenset({"sue", "su", "lawsuit", "suit", "complaint"}),
+        frozenset({"judg", "court", "justic"}),
+        frozenset({"money", "dollar", "million", "billion", "amount", "damag"}),
+    )
+    for group_word in group
+}
+_MONTH = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
+    r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?"
+)
+_NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
+# Month names are matched with a day or year, or after a preposition: "may" is also a verb.
+_DATE = re.compile(
+    r"\b(?:1[89]\d\d|20\d\d)\b"
+    rf"|\b{_MONTH}\s+\d{{1,2}}\b"
+    rf"|\b(?:[Ii]n|[Oo]n|[Ss]ince|[Bb]y|[Uu]ntil|[Ll]ast|[Tt]his|[Nn]ext|[Ee]arly|[Ll]ate)\s+{_MONTH}\b"
+    r"|\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|yesterday|today)\b"
+    r"|\b(?:last|next|this) (?:year|month|week)\b"
+)
+_QUOTED = re.compile(r"[“\"]([^”\"]{3,200})[”\"]")
+_CAPITALISED = re.compile(r"\b[A-Z][a-zA-Z’'\-]+(?:\s+[A-Z][a-zA-Z’'\-]+)*")
+_NOT_NAMES = frozenset(
+    """The A An In On At For But And Or If It Its This That These Those He She They We You I
+    His Her Their Our Your Mr Ms Mrs Dr However Since While When Where What Who Which Why How
+    Because Although After Before During Here There Yes No Not According Both Also Then Under
+    Legal Judge Court Federal Lawyers Lawyer Attorney Ms. Mr.""".split()
+)
+
+
+def normalise(text: str) -> str:
+    """Lower-case text with straight quotes and single spaces, for containment checks."""
+    text = text.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
+    return re.sub(r"\s+", " ", text).lower()
+
+
+@functools.cache
+def stem(token: str) -> str:
+    """The English Snowball stem: "filming" -> "film", "lawyers" -> "lawyer"."""
+    return _stemmer().stemWord(token)
+
+
+@functools.cache
+def _stemmer():
+    import snowballstemmer
+
+    return snowballstemmer.stemmer("english")
+
+
+def content_terms(text: str) -> set[str]:
+    """Stemmed content words of `text`, without stop words and question words."""
+    return {stem(t) for t in tokenize(text) if t not in QUESTION_WORDS}
+
+
+def term_pairs(text: str) -> set[tuple[str, str]]:
+    """Adjacent content-word stems, so "Baldoni's lawyer" is told apart from "her lawyers"."""
+    stems = [stem(t) for t in tokenize(text) if t not in QUESTION_WORDS]
+    return set(zip(stems, stems[1:]))
+
+
+def covers(terms: set[str], passage_terms: set[str]) -> set[str]:
+    """The `terms` found in `passage_terms`, directly or through a synonym."""
+    found = set()
+    for term in terms:
+        if term in passage_terms or SYNONYMS.get(term, frozenset()) & passage_terms:
+            found.add(term)
+    return found
+
+
+def names_in(text: str) -> set[str]:
+    """Capitalised words that name someone or something ("Lewis Liman", "Hoboken")."""
+    names: set[str] = set()
+    for match in _CAPITALISED.finditer(text):
+        words = [w.strip("’'") for w in match.group(0).split()]
+        words = [w.removesuffix("’s").removesuffix("'s") for w in words]
+        for word in words:
+            if word and word not in _NOT_NAMES and not word.isupper() and len(word) > 1:
+                names.add(word)
+    return names
+
+
+def numbers_in(text: str) -> set[str]:
+    return {m.group(0).rstrip(",.").replace(",", "") for m in _NUMBER.finditer(text)}
+
+
+def has_date(text: str) -> bool:
+    return bool(_DATE.search(text))
+
+
+def quotes_in(text: str) -> set[str]:
+    return {normalise(m.group(1)).strip(" .,") for m in _QUOTED.finditer(text)}
+
+
+@dataclass(frozen=True)
+class Checkables:
+    """What a sentence commits to that its evidence must contain word for word."""
+
+    numbers: frozenset[str]
+    names: frozenset[str]
+    quotes: frozenset[str]
+
+    @classmethod
+    def of(cls, sentence: str) -> Checkables:
+        body = sentence
+        # The first word is capitalised by grammar, not because it is a name.
+        first = re.match(r"\s*([A-Z][a-z]+)\b", body)
+        names = names_in(body)
+        if first and first.group(1) in names and body[first.end() :].lstrip()[:1].islower():
+            names.discard(first.group(1))
+        return cls(frozenset(numbers_in(body)), frozenset(names), frozenset(quotes_in(body)))
+
+    def missing_from(self, evidence: str) -> list[str]:
+        """The checkables that `evidence` does not contain."""
+        flat = normalise(evidence)
+        digits = {n for n in numbers_in(evidence)}
+        missing = [n for n in sorted(self.numbers) if n not in digits]
+        missing += [n for n in sorted(self.names) if normalise(n) not in flat]
+        missing += [f"“{q}”" for q in sorted(self.quotes) if q not in flat]
+        return missing

@@ -29,7 +29,7 @@ from assistant.injection import is_instruction
 from assistant.types import Passage
 from ingest.sentences import split_sentences
 
-AnswerKind = Literal["person", "number", "date", "place"]
+AnswerKind = Literal["person", "number", "date", "place", "quote"]
 
 _KINDS: list[tuple[re.Pattern[str], AnswerKind]] = [
     (
@@ -39,7 +39,17 @@ _KINDS: list[tuple[re.Pattern[str], AnswerKind]] = [
     (re.compile(r"\bhow (much|many|old|long)\b|\bwhat (amount|sum)\b", re.I), "number"),
     (re.compile(r"^\s*when\b|\bwhat (date|year|day|month|time)\b", re.I), "date"),
     (re.compile(r"^\s*where\b", re.I), "place"),
+    # "What did X call / say about ...": reported speech, which news copy puts in quotes.
+    (
+        re.compile(
+            r"\b(what|how) (did|does|do|has|have)\b.*\b(say|call|describe|characteri[sz]e|react|"
+            r"respond|comment|claim|tell|label)\b",
+            re.I,
+        ),
+        "quote",
+    ),
 ]
+_QUOTATION = re.compile(r"[“\"][^”\"]{3,}[”\"]")
 _NUMBER_WORDS = re.compile(r"\b(million|billion|thousand|hundred|dozen|percent)\b", re.I)
 
 
@@ -210,6 +220,8 @@ def _kind_adjustment(
     if kind == "number":
         found = bool(numbers_in(sentence) or _NUMBER_WORDS.search(sentence))
         return 0.15 if found else -0.2
+    if kind == "quote":
+        return 0.15 if _QUOTATION.search(sentence) else -0.1
     return 0.15 if has_date(sentence) else -0.2
 
 

@@ -88,7 +88,8 @@ def standalone_question(question: str, history: Sequence[Any] | None) -> str:
     """`question` made to stand alone: a follow-up that leans on earlier turns gets their subject.
 
     "What did her lawyers say?" after "Who is suing Justin Baldoni?" answered "Blake Lively
-    sued ..." becomes "What did her lawyers say? (about Blake Lively, Justin Baldoni)".
+    sued ..." becomes "What did her lawyers say? (about Blake Lively)". The rewrite is by
+    rule, not by a model: the small local model rewrites questions worse than it answers.
     """
     turns = _turns(history)
     if not turns or not _ANAPHORA.search(question):
@@ -104,7 +105,10 @@ def standalone_question(question: str, history: Sequence[Any] | None) -> str:
             break
     if not names:
         return question
-    return f"{question.rstrip()} (about {', '.join(names[:4])})"
+    # "her lawyers": one person, most likely the subject of the latest answer.
+    singular = re.search(r"\b(he|she|him|her|his|hers)\b", question, re.IGNORECASE)
+    chosen = names[:1] if singular else names[:3]
+    return f"{question.rstrip()} (about {', '.join(chosen)})"
 
 
 def _turns(history: Sequence[Any] | None) -> list[tuple[str, str]]:

@@ -147,13 +147,16 @@ class CitationVerifier:
 
 def _windows(passage: Passage, widest: int = 3) -> list[tuple[int, int]]:
     """Spans (document offsets) of 1..`widest` consecutive sentences of a passage."""
-    # Runs of sentences between instruction-like ones: no window may reach across those.
+    # Runs of sentences within one paragraph (a line of the stored text: cleaning may have
+    # dropped lines between paragraphs) and between instruction-like sentences.
     runs: list[list[tuple[int, int]]] = [[]]
+    previous_end = 0
     for s, e in split_sentences(passage.text):
-        if is_instruction(passage.text[s:e]):
+        if is_instruction(passage.text[s:e]) or "\n" in passage.text[previous_end:s]:
             runs.append([])
-        else:
+        if not is_instruction(passage.text[s:e]):
             runs[-1].append((passage.start + s, passage.start + e))
+        previous_end = e
     return [
         (run[i][0], run[i + width - 1][1])
         for run in runs

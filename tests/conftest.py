@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
-from langchain_core.embeddings import DeterministicFakeEmbedding
+from langchain_core.embeddings import DeterministicFakeEmbedding, Embeddings
 
 from casefile.settings import Settings
 
@@ -36,6 +36,40 @@ def settings(casefile_home: Path) -> Settings:
 @pytest.fixture
 def fake_embeddings() -> DeterministicFakeEmbedding:
     return DeterministicFakeEmbedding(size=32)
+
+
+class BagOfWordsEmbeddings(Embeddings):
+    """A fake that still means something: hashed, stemmed word counts, normalised.
+
+    Texts sharing words are close, texts sharing none are orthogonal, which is enough for
+    tests of answering logic without loading a model.
+    """
+
+    def __init__(self, size: int = 512) -> None:
+        self.size = size
+
+    def _embed(self, text: str) -> list[float]:
+        import hashlib
+        import math
+
+        from assistant.evidence import content_terms
+
+        vector = [0.0] * self.size
+        for term in content_terms(text):
+            vector[int(hashlib.md5(term.encode()).hexdigest(), 16) % self.size] += 1.0
+        norm = math.sqrt(sum(v * v for v in vector)) or 1.0
+        return [v / norm for v in vector]
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return [self._embed(t) for t in texts]
+
+    def embed_query(self, text: str) -> list[float]:
+        return self._embed(text)
+
+
+@pytest.fixture
+def word_embeddings() -> BagOfWordsEmbeddings:
+    return BagOfWordsEmbeddings()
 
 
 @pytest.fixture
@@ -101,3 +135,52 @@ def chroma_server(tmp_path_factory: pytest.TempPathFactory):
     yield port
     process.terminate()
     process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def seed_case(tmp_path_factory: pytest.TempPathFactory, real_embeddings):
+    """The demo article ingested once with the real bundled embedder; yields (settings, store)."""
+    from ingest.pipeline import ingest_paths
+    from vectorstore.store import CaseStore, make_client
+
+    home = tmp_path_factory.mktemp("seed-home")
+    settings = Settings(home=home)
+    store = CaseStore(make_client(settings), "seed", real_embeddings)
+    ingest_paths([SEED], store, settings.ingest)
+    return settings, store
+
+
+@pytest.fixture(scope="session")
+def llama_server(tmp_path_factory: pytest.TempPathFactory):
+    """llama.cpp's OpenAI-compatible server on 127.0.0.1 with the bundled GGUF; yields its /v1 URL."""
+    import subprocess
+    import sys
+    import time
+
+    import httpx
+
+    from assistant.models import bundled_gguf_path
+
+    port = free_port()
+    log_path = tmp_path_factory.mktemp("llama-server") / "server.log"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "llama_cpp.server", "--model", str(bundled_gguf_path()),
+         "--host", "127.0.0.1", "--port", str(port), "--n_ctx", "4096"],
+        stdout=log_path.open("w"),
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}/v1"
+    deadline = time.monotonic() + 120
+    while True:
+        try:
+            if httpx.get(f"{url}/models", timeout=1).status_code == 200:
+                break
+        except httpx.HTTPError:
+            pass
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            pytest.fail(f"llama.cpp server did not start: {log_path.read_text()[-2000:]}")
+        time.sleep(0.3)
+    yield url
+    process.terminate()
+    process.wait(timeout=20)

@@ -10,6 +10,7 @@ from typing import Any
 
 from langchain_core.language_models import BaseChatModel
 
+from assistant.evidence import adds_information
 from assistant.extractive import Assessment, ExtractiveAnswerer, SentenceEmbeddingCache
 from assistant.models import ModelSpec, build_chat_model
 from assistant.prompting import NOT_ANSWERED, build_messages, is_model_refusal, standalone_question
@@ -157,7 +158,12 @@ class CaseAssistant:
         model: str,
     ) -> Answer:
         checked = self.verifier.verify(generated, passages)
-        claims = [c for c in checked if not is_model_refusal(c.text)]
+        claims = [
+            c if adds_information(c.text, question) or not c.supported
+            else CheckedSentence(c.text, c.cited, None, "restates the question without answering it")
+            for c in checked
+            if not is_model_refusal(c.text)
+        ]
         supported = [c for c in claims if c.supported]
         unsupported = [c for c in claims if not c.supported]
         if supported and not self._addresses(question, supported, assessment):

@@ -21,7 +21,7 @@ SYNONYMS: dict[str, frozenset[str]] = {
     group_word: group
     for group in (
         frozenset({"lawyer", "attorney", "counsel", "repres"}),
-        frozenset({"sue", "su", "lawsuit", "suit", "complaint"}),
+        frozenset({"sue", "lawsuit", "suit", "complaint"}),
         frozenset({"judg", "court", "justic"}),
         frozenset({"money", "dollar", "million", "billion", "amount", "damag"}),
     )
@@ -59,7 +59,10 @@ def normalise(text: str) -> str:
 @functools.cache
 def stem(token: str) -> str:
     """The English Snowball stem: "filming" -> "film", "lawyers" -> "lawyer"."""
-    return _stemmer().stemWord(token)
+    result = _stemmer().stemWord(token)
+    if len(result) < 3 and token.endswith("ed"):
+        result = _stemmer().stemWord(token[:-1])  # Snowball turns "sued" into "su", not "sue"
+    return result
 
 
 @functools.cache
@@ -78,6 +81,14 @@ def term_pairs(text: str) -> set[tuple[str, str]]:
     """Adjacent content-word stems, so "Baldoni's lawyer" is told apart from "her lawyers"."""
     stems = [stem(t) for t in tokenize(text) if t not in QUESTION_WORDS]
     return set(zip(stems, stems[1:]))
+
+
+def adds_information(sentence: str, question: str) -> bool:
+    """Whether `sentence` says something the question did not already say."""
+    return bool(
+        content_terms(sentence) - content_terms(question)
+        or numbers_in(sentence) - numbers_in(question)
+    )
 
 
 def covers(terms: set[str], passage_terms: set[str]) -> set[str]:

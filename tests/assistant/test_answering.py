@@ -215,3 +215,12 @@ def test_passages_from_overlapping_chunks_are_merged(case, settings):
 def test_an_unknown_model_is_refused_by_name(case, settings):
     with pytest.raises(ValueError, match="unknown model 'gpt5'"):
         assistant_with(case, settings).ask("Who is the judge?", model="gpt5")
+
+
+def test_a_sentence_that_only_restates_the_question_is_removed(case, settings):
+    model = fake_model("Baldoni sued Lively and Reynolds [1].")
+    answer = assistant_with(case, settings, local=model).ask(
+        "How much did Baldoni sue Lively and Reynolds for?", model="local"
+    )
+    assert answer.unsupported[0].reason == "restates the question without answering it"
+    assert "$400 million" in answer.answer

@@ -22,6 +22,7 @@ $(STAMP): pyproject.toml
 demo: install
 	$(BIN)/casefile ingest seeds/*.txt
 	$(BIN)/casefile sources
+	$(BIN)/casefile ask "Who are Blake Lively's lawyers?"
 
 test: install
 	$(BIN)/python -m pytest

@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 export HF_HUB_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 
-.PHONY: install demo test lint clean
+.PHONY: install demo test lint clean browser serve
 
 install: $(STAMP)
 
@@ -23,8 +23,13 @@ demo: install
 	$(BIN)/casefile ingest seeds/*.txt
 	$(BIN)/casefile sources
 	$(BIN)/casefile ask "Who are Blake Lively's lawyers?"
+	$(BIN)/casefile serve
 
-test: install
+# The browser tests drive Debian's Chromium (Playwright cannot download browsers here).
+browser:
+	@command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium; }
+
+test: install browser
 	$(BIN)/python -m pytest
 
 lint: install

@@ -46,7 +46,8 @@ class CaseAssistant:
         self.sentences = SentenceEmbeddingCache(store.embeddings)
         self.extractive = ExtractiveAnswerer(self.sentences, min_score=settings.retrieval.min_score)
         self.verifier = CitationVerifier(self.sentences)
-        self._chat_models: dict[str, BaseChatModel] = dict(chat_models or {})
+        # Shared when given, so several cases' assistants load a local model only once.
+        self._chat_models: dict[str, BaseChatModel] = chat_models if chat_models is not None else {}
 
     @classmethod
     def open(cls, settings: Settings, case: str | None = None) -> CaseAssistant:

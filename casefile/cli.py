@@ -254,6 +254,37 @@ def _nothing():
 
 
 @app.command()
+def serve(
+    case: CaseOption = None,
+    host: Annotated[
+        str | None, typer.Option(help="Address to listen on (env CASEFILE_APP_HOST; default 127.0.0.1).")
+    ] = None,
+    port: Annotated[int | None, typer.Option(help="Port (env CASEFILE_APP_PORT; default 7860).")] = None,
+    auth: Annotated[
+        str | None,
+        typer.Option(envvar=["CASEFILE_AUTH", "CASEFILE_APP_AUTH"], help="user:password; required off 127.0.0.1."),
+    ] = None,
+    share: Annotated[bool, typer.Option(help="Also open a public share link (needs --auth).")] = False,
+) -> None:
+    """Open the web chat on the case (http://127.0.0.1:7860 by default)."""
+    from casefile.web import check_exposure
+    from casefile.web import serve as serve_app
+
+    settings = load_settings(case)
+    updates = {k: v for k, v in {"host": host, "port": port, "auth": auth}.items() if v is not None}
+    if share:
+        updates["share"] = True
+    try:
+        app_settings = settings.app.model_validate({**settings.app.model_dump(), **updates})
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from exc
+    settings = settings.model_copy(update={"app": app_settings})
+    check_exposure(settings)
+    err.print(f"Casefile: case {settings.case!r} at http://{settings.app.host}:{settings.app.port}")
+    serve_app(settings)
+
+
+@app.command()
 def cases() -> None:
     """List the cases in the store."""
     from casefile.cases import open_case

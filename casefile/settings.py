@@ -82,6 +82,23 @@ class LLMSettings(BaseModel):
     threads: int | None = Field(None, description="CPU threads for local models (default: all).")
 
 
+class AppSettings(BaseModel):
+    host: str = Field("127.0.0.1", description="Address the web app listens on.")
+    port: int = Field(7860, description="Port of the web app.")
+    auth: str | None = Field(
+        None, description="user:password required to use the app; needed off 127.0.0.1."
+    )
+    share: bool = Field(False, description="Open a public share link (needs auth).")
+    concurrency: int = Field(2, description="Questions answered at the same time; others queue.")
+
+    @field_validator("auth")
+    @classmethod
+    def _check_auth(cls, value: str | None) -> str | None:
+        if value is not None and (":" not in value or not value.split(":", 1)[0] or not value.split(":", 1)[1]):
+            raise ValueError("auth must look like user:password")
+        return value
+
+
 class Settings(BaseSettings):
     """Everything a user can set; built once by the CLI or the app and passed down."""
 
@@ -101,6 +118,7 @@ class Settings(BaseSettings):
     )
     retrieval: RetrievalSettings = RetrievalSettings()
     llm: LLMSettings = LLMSettings()
+    app: AppSettings = AppSettings()
     ingest: IngestSettings = IngestSettings()
     embedding: EmbeddingSettings = EmbeddingSettings()
     chroma: ChromaSettings = ChromaSettings()

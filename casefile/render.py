@@ -1,0 +1,161 @@
+"""Answers as safe Markdown for the chat, as HTML for the sources panel, and as export files.
+
+Everything that comes from a document is untrusted: it is HTML-escaped and its Markdown
+syntax neutralised, so a `<script>`, an `<img onerror=...>` or a `javascript:` link in a
+document shows as those characters and never runs.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+
+from assistant.types import Answer, Citation
+
+CONTEXT_CHARS = 320
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
+_URL = re.compile(r"^https?://[^\s<>\"']+$")
+
+DocumentText = Callable[[str], str]
+
+
+def safe_markdown(text: str) -> str:
+    """`text` shown literally by a Markdown renderer: HTML escaped, Markdown syntax escaped."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
+
+
+def chat_markdown(answer: Answer) -> str:
+    """The answer as it appears in the chat: text with [n] markers, then a short source list."""
+    lines = []
+    if answer.notice:
+        lines.append(f"*{safe_markdown(answer.notice)}*\n")
+    if answer.answerable:
+        lines.append(" ".join(_sentence_markdown(s.text, s.citations) for s in answer.sentences))
+    else:
+        lines.append(safe_markdown(answer.answer))
+    if answer.citations:
+        lines.append("")
+        lines.append("**Sources**")
+        for c in answer.citations:
+            lines.append(f"\\[{c.n}\\] {safe_markdown(_where(c))}  ")
+    if answer.unsupported:
+        lines.append("")
+        lines.append(f"*{len(answer.unsupported)} sentence(s) not supported by the documents were removed: see Sources.*")
+    return "\n".join(lines)
+
+
+def _sentence_markdown(text: str, citations: Sequence[int]) -> str:
+    return safe_markdown(text) + "".join(f" \\[{n}\\]" for n in citations)
+
+
+def _where(c: Citation) -> str:
+    parts = [c.title, c.date or "", f"page {c.page}" if c.page else "", _file_name(c.source)]
+    return " · ".join(p for p in parts if p)
+
+
+def _file_name(source: str) -> str:
+    return source if _URL.match(source) else source.replace("\\", "/").rsplit("/", 1)[-1]
+
+
+def sources_html(answer: Answer | None, document_text: DocumentText) -> str:
+    """The sources panel: each citation in its surrounding text, the quote highlighted."""
+    if answer is None:
+        return '<div class="cf-sources"><p class="cf-empty">Sources of the latest answer appear here.</p></div>'
+    parts = ['<div class="cf-sources">', f'<p class="cf-question">Sources for: <b>{html.escape(answer.question)}</b></p>']
+    if answer.notice:
+        parts.append(f'<p class="cf-notice">{html.escape(answer.notice)}</p>')
+    for c in answer.citations:
+        text = document_text(c.doc_id)
+        before = text[max(0, c.start - CONTEXT_CHARS) : c.start]
+        after = text[c.end : c.end + CONTEXT_CHARS]
+        parts.append(
+            f'<details class="cf-citation" id="cf-citation-{c.n}" open>'
+            f"<summary><b>[{c.n}]</b> {html.escape(c.title)}</summary>"
+            f'<p class="cf-meta">{_meta_html(c)}</p>'
+            f'<blockquote class="cf-context">{"…" if c.start > CONTEXT_CHARS else ""}'
+            f"{_paragraphs(before)}<mark>{_paragraphs(c.quote)}</mark>{_paragraphs(after)}"
+            f'{"…" if c.end + CONTEXT_CHARS < len(text) else ""}</blockquote>'
+            "</details>"
+        )
+    if answer.unsupported:
+        parts.append('<div class="cf-unsupported"><p><b>Not supported by the documents</b> '
+                     "(removed from the answer):</p><ul>")
+        for s in answer.unsupported:
+            parts.append(
+                f"<li><s>{html.escape(s.text)}</s> <small>{html.escape(s.reason)}</small></li>"
+            )
+        parts.append("</ul></div>")
+    if not answer.answerable and answer.passages:
+        parts.append("<p><b>Nearest passages</b> (they do not answer the question):</p>")
+        for p in answer.passages:
+            page = f", page {p.page}" if p.page else ""
+            parts.append(
+                f'<details class="cf-passage"><summary>{html.escape(p.title)}{page}</summary>'
+                f'<blockquote class="cf-context">{_paragraphs(p.text)}</blockquote></details>'
+            )
+    parts.append("</div>")
+    return "".join(parts)
+
+
+def _meta_html(c: Citation) -> str:
+    items = [html.escape(c.date)] if c.date else []
+    if c.page:
+        items.append(f"page {c.page}")
+    items.append(f"characters {c.start}–{c.end}")
+    if _URL.match(c.source):
+        href = html.escape(c.source, quote=True)
+        items.append(f'<a href="{href}" rel="noopener noreferrer" target="_blank">{href}</a>')
+    else:
+        items.append(f"<code>{html.escape(c.source)}</code>")
+    return " · ".join(items)
+
+
+def _paragraphs(text: str) -> str:
+    return html.escape(text).replace("\n", "<br>")
+
+
+def export_markdown(answers: Sequence[Answer], case: str) -> str:
+    """A conversation (or one answer) as Markdown with footnote citations.
+
+    HTML in document text is escaped, so no Markdown viewer renders (or runs) it.
+    """
+    lines = _export_lines(answers, case)
+    return html.escape("\n".join(lines), quote=False) + "\n"
+
+
+def _export_lines(answers: Sequence[Answer], case: str) -> list[str]:
+    stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    lines = [f"# Casefile: case “{case}”", "", f"Exported {stamp}.", ""]
+    footnotes: list[str] = []
+    for answer in answers:
+        lines += [f"## {answer.question}", ""]
+        if answer.notice:
+            lines += [f"> {answer.notice}", ""]
+        if not answer.answerable:
+            lines += [answer.answer, ""]
+            continue
+        body = []
+        for sentence in answer.sentences:
+            marks = ""
+            for n in sentence.citations:
+                c = answer.citation(n)
+                footnotes.append(_footnote(len(footnotes) + 1, c))
+                marks += f"[^{len(footnotes)}]"
+            body.append(sentence.text + marks)
+        lines += [" ".join(body), ""]
+        if answer.unsupported:
+            lines.append("Not supported by the documents (removed):")
+            lines += [f"- ~~{s.text}~~ ({s.reason})" for s in answer.unsupported]
+            lines.append("")
+        lines += [f"*Model: {answer.model}*", ""]
+    return lines + footnotes
+
+
+def _footnote(number: int, c: Citation) -> str:
+    where = ", ".join(
+        p for p in (c.title, c.date or "", f"page {c.page}" if c.page else "", c.source) if p
+    )
+    quote = " ".join(c.quote.split())
+    return f"[^{number}]: {where}: “{quote}” (characters {c.start}–{c.end})"

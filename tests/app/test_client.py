@@ -1,0 +1,81 @@
+"""The launched app through gradio_client, as an API user or a script would use it."""
+
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from gradio_client import Client, handle_file
+
+from casefile.web import safe_upload_name
+
+pytestmark = pytest.mark.integration
+
+EXPECTED = {
+    "Who are Blake Lively’s lawyers?": "Mike Gottlieb and Esra Hudson",
+    "How much did Baldoni sue Lively and Reynolds for?": "$400 million",
+    "Which judge is hearing the case?": "Lewis Liman",
+    "How did Baldoni’s lawyer describe the subpoenas?": "fishing expedition",
+    "When is the mediation deadline?": "June 2, 2025",
+}
+
+
+@pytest.fixture(scope="module")
+def client(app_url) -> Client:
+    return Client(app_url, verbose=False)
+
+
+def ask(client: Client, question: str) -> dict:
+    return client.predict(question, "default", "extractive", 5, [], api_name="/ask")
+
+
+def test_the_named_endpoints_are_listed(client):
+    endpoints = client.view_api(print_info=False, return_format="dict")["named_endpoints"]
+    assert {"/ask", "/ingest", "/sources"} <= set(endpoints)
+
+
+def test_asking_returns_a_cited_answer(client):
+    result = ask(client, "Who are Blake Lively’s lawyers?")
+    assert result["answerable"] is True
+    assert "Mike Gottlieb and Esra Hudson" in result["answer"]
+    assert "Mike Gottlieb and Esra Hudson" in result["citations"][0]["quote"]
+
+
+def test_an_uploaded_file_is_ingested_and_listed(client, tmp_path):
+    note = tmp_path / "status-letter.txt"
+    note.write_text("Status letter. The parties will exchange documents by July 7, 2025.", encoding="utf-8")
+    outcomes = client.predict([handle_file(str(note))], "default", api_name="/ingest")[0]
+    assert outcomes["data"] == [["status-letter.txt", "added", "1 chunks"]]
+    files = [d["file"] for d in client.predict("default", api_name="/sources")]
+    assert "status-letter.txt" in files
+    again = client.predict([handle_file(str(note))], "default", api_name="/ingest")[0]
+    assert again["data"][0][1] == "unchanged"
+    assert "July 7, 2025" in ask(client, "By when will the parties exchange documents?")["answer"]
+
+
+def test_twenty_concurrent_questions_are_all_answered_and_none_mixed_up(client):
+    questions = [q for q in EXPECTED for _ in range(4)]
+    with ThreadPoolExecutor(max_workers=20) as pool:
+        jobs = [(q, pool.submit(ask, client, q)) for q in questions]
+        results = [(q, job.result(timeout=300)) for q, job in jobs]
+    assert len(results) == 20
+    for question, result in results:
+        assert result["question"] == question
+        assert EXPECTED[question] in result["answer"], (question, result["answer"])
+
+
+def test_a_file_of_a_type_not_allowed_is_refused(client, tmp_path):
+    from gradio_client.exceptions import AppError
+
+    junk = tmp_path / "tool.exe"
+    junk.write_bytes(b"MZ\x90\x00")
+    with pytest.raises(AppError, match="Invalid file type"):
+        client.predict([handle_file(str(junk))], "default", api_name="/ingest")
+    assert "tool.exe" not in [d["file"] for d in client.predict("default", api_name="/sources")]
+
+
+@pytest.mark.parametrize(
+    ("name", "safe"),
+    [("../../etc/passwd.txt", "passwd.txt"), ("..\\..\\boot.ini.txt", "boot.ini.txt"),
+     ("report<script>.pdf", "report_script_.pdf"), (".hidden.txt", "hidden.txt"), ("", "upload")],
+)
+def test_upload_names_cannot_escape_the_uploads_folder(name, safe):
+    assert safe_upload_name(name) == safe

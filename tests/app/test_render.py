@@ -1,0 +1,71 @@
+"""What the chat and the sources panel show: document text is always text, never markup."""
+
+from assistant.types import Answer, AnswerSentence, Citation, Passage
+from casefile.render import chat_markdown, export_markdown, safe_markdown, sources_html
+
+TEXT = "Intro. <script>alert(1)</script> The deadline is June 2. <img src=x onerror=alert(2)> [x](javascript:alert(3)) Tail."
+QUOTE_START = TEXT.index("The deadline")
+QUOTE_END = QUOTE_START + len("The deadline is June 2.")
+
+
+def answer(**changes) -> Answer:
+    citation = Citation(1, "d1", "/case/memo.txt", "Memo <b>bold</b>", None, QUOTE_START, QUOTE_END,
+                        TEXT[QUOTE_START:QUOTE_END], "2025-05-01")
+    values = dict(
+        question="When is the deadline?",
+        answer="The deadline is June 2 [1].",
+        answerable=True,
+        sentences=[AnswerSentence("The deadline is June 2.", (1,), True)],
+        citations=[citation],
+        passages=[Passage("d1", "/case/memo.txt", "Memo", None, 0, len(TEXT), TEXT, 1.0)],
+        unsupported=[AnswerSentence("It was <script>moved</script> to July.", (1,), False, "the source does not contain July")],
+        model="local",
+    )
+    values.update(changes)
+    return Answer(**values)
+
+
+def test_safe_markdown_escapes_html_and_link_syntax():
+    escaped = safe_markdown("<img src=x onerror=alert(1)> [x](javascript:alert(1))")
+    assert "<" not in escaped and "](" not in escaped
+    assert "&lt;img" in escaped
+
+
+def test_sources_panel_highlights_the_quote_in_its_context_and_escapes_everything():
+    panel = sources_html(answer(), lambda doc_id: TEXT)
+    assert "<mark>The deadline is June 2.</mark>" in panel
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in panel
+    assert "<script" not in panel and "<img" not in panel and 'href="javascript' not in panel
+    assert "Memo &lt;b&gt;bold&lt;/b&gt;" in panel
+    assert "2025-05-01" in panel and "/case/memo.txt" in panel
+
+
+def test_removed_sentences_are_shown_apart_and_marked_unsupported():
+    panel = sources_html(answer(), lambda doc_id: TEXT)
+    assert "Not supported by the documents" in panel
+    assert "<s>It was &lt;script&gt;moved&lt;/script&gt; to July.</s>" in panel
+    chat = chat_markdown(answer())
+    assert "July" not in chat and "1 sentence(s) not supported" in chat
+
+
+def test_web_sources_get_a_link_but_never_a_javascript_one():
+    web = answer(citations=[Citation(1, "d1", "https://news.example/story", "T", None, 0, 5, "Intro")])
+    assert 'href="https://news.example/story"' in sources_html(web, lambda d: TEXT)
+    evil = answer(citations=[Citation(1, "d1", "javascript:alert(1)", "T", None, 0, 5, "Intro")])
+    assert "href" not in sources_html(evil, lambda d: TEXT)
+
+
+def test_refusal_shows_nearest_passages():
+    refused = answer(answerable=False, answer="The documents do not answer this question.", sentences=[], citations=[], unsupported=[])
+    panel = sources_html(refused, lambda d: TEXT)
+    assert "Nearest passages" in panel
+    assert chat_markdown(refused).startswith("The documents do not answer this question")
+
+
+def test_export_has_footnotes_with_title_date_page_quote_and_source():
+    exported = export_markdown([answer()], "smith")
+    assert "# Casefile: case “smith”" in exported
+    assert "The deadline is June 2.[^1]" in exported
+    assert "[^1]: Memo &lt;b&gt;bold&lt;/b&gt;, 2025-05-01, /case/memo.txt: “The deadline is June 2.”" in exported
+    assert "~~It was &lt;script&gt;moved&lt;/script&gt; to July.~~" in exported
+    assert "<" not in exported

@@ -11,10 +11,11 @@ from typing import Any
 from langchain_core.language_models import BaseChatModel
 
 from assistant.evidence import adds_information
-from assistant.extractive import Assessment, ExtractiveAnswerer, SentenceEmbeddingCache
+from assistant.extractive import Assessment, ExtractiveAnswerer
 from assistant.models import ModelSpec, build_chat_model
 from assistant.prompting import NOT_ANSWERED, build_messages, is_model_refusal, standalone_question
 from assistant.retrieval import HybridRetriever
+from assistant.sentence_vectors import SentenceEmbeddingCache
 from assistant.types import Answer, AnswerSentence, Citation, Passage
 from assistant.verification import CheckedSentence, CitationVerifier, Support
 from casefile.errors import ModelUnavailable
@@ -66,18 +67,14 @@ class CaseAssistant:
         self,
         question: str,
         history: Sequence[Any] | None = None,
-        *,
-        model: str | None = None,
-        k: int | None = None,
-        docs: list[str] | None = None,
-        date_from: date | None = None,
-        date_to: date | None = None,
+        **options: Any,
     ) -> Answer:
-        """Answer `question`; earlier turns in `history` resolve follow-ups ("her lawyers")."""
+        """Answer `question`; earlier turns in `history` resolve follow-ups ("her lawyers").
+
+        `options` are those of `stream`: model, k, docs, date_from, date_to.
+        """
         final = None
-        for event in self.stream(
-            question, history, model=model, k=k, docs=docs, date_from=date_from, date_to=date_to
-        ):
+        for event in self.stream(question, history, **options):
             if isinstance(event, Answer):
                 final = event
         assert final is not None  # stream always ends with an Answer

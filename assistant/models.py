@@ -85,10 +85,7 @@ def build_chat_model(spec: ModelSpec, settings: LLMSettings) -> BaseChatModel:
             timeout=settings.timeout,
         )
     if spec.kind == "openai":
-        try:
-            from langchain_openai import ChatOpenAI
-        except ImportError as exc:
-            raise ModelUnavailable("openai: models need: pip install langchain-openai") from exc
+        ChatOpenAI = _optional("langchain_openai", "ChatOpenAI", "langchain-openai")
         return ChatOpenAI(
             model=spec.name,
             temperature=settings.temperature,
@@ -99,10 +96,7 @@ def build_chat_model(spec: ModelSpec, settings: LLMSettings) -> BaseChatModel:
             api_key=_openai_key(),
         )
     if spec.kind == "ollama":
-        try:
-            from langchain_ollama import ChatOllama
-        except ImportError as exc:
-            raise ModelUnavailable("ollama: models need: pip install langchain-ollama") from exc
+        ChatOllama = _optional("langchain_ollama", "ChatOllama", "langchain-ollama")
         return ChatOllama(
             model=spec.name,
             temperature=settings.temperature,
@@ -110,6 +104,16 @@ def build_chat_model(spec: ModelSpec, settings: LLMSettings) -> BaseChatModel:
             client_kwargs={"timeout": settings.timeout},
         )
     raise ModelUnavailable(f"{spec} is not a generative model")
+
+
+def _optional(module: str, name: str, package: str) -> Any:
+    """`name` from an optional backend package, or ModelUnavailable saying what to install."""
+    import importlib
+
+    try:
+        return getattr(importlib.import_module(module), name)
+    except ImportError as exc:
+        raise ModelUnavailable(f"this model needs: pip install {package}") from exc
 
 
 def _openai_key() -> str:
@@ -149,10 +153,7 @@ class LlamaCppChat(BaseChatModel):
         key = (self.model_path, self.n_ctx, self.n_threads)
         with _LOAD_LOCK:
             if key not in _LOADED:
-                try:
-                    from llama_cpp import Llama
-                except ImportError as exc:
-                    raise ModelUnavailable("local models need: pip install llama-cpp-python") from exc
+                Llama = _optional("llama_cpp", "Llama", "llama-cpp-python")
                 try:
                     llama = Llama(
                         model_path=self.model_path,

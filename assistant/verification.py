@@ -14,8 +14,8 @@ import re
 from dataclasses import dataclass
 
 from assistant.evidence import Checkables, content_terms, covers
-from assistant.extractive import SentenceEmbeddingCache
 from assistant.injection import is_instruction
+from assistant.sentence_vectors import SentenceEmbeddingCache
 from assistant.types import Passage
 from ingest.sentences import split_sentences
 

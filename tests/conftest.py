@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -98,43 +99,49 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+@contextlib.contextmanager
+def running_server(command: list[str], probe_url: str, log_path: Path, *, timeout: float, env=None):
+    """Start `command`, wait until `probe_url` answers 200, and stop the process afterwards."""
+    import subprocess
+    import time
+
+    import httpx
+
+    process = subprocess.Popen(command, stdout=log_path.open("w"), stderr=subprocess.STDOUT, env=env)
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            if httpx.get(probe_url, timeout=1).status_code == 200:
+                break
+        except httpx.HTTPError:
+            pass
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            pytest.fail(f"{command[0]} did not start: {log_path.read_text()[-2000:]}")
+        time.sleep(0.2)
+    try:
+        yield process
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
 @pytest.fixture(scope="session")
 def chroma_server(tmp_path_factory: pytest.TempPathFactory):
     """A real `chroma run` server on 127.0.0.1, for the scale-out path; yields its port."""
     import shutil
-    import subprocess
     import sys
-    import time
-
-    import httpx
 
     executable = shutil.which("chroma", path=str(Path(sys.executable).parent)) or shutil.which("chroma")
     if executable is None:
         pytest.fail("the `chroma` command (from the chromadb package) is not installed")
     port = free_port()
     data = tmp_path_factory.mktemp("chroma-server")
-    log = (data / "server.log").open("w")
     env = {**os.environ, "ANONYMIZED_TELEMETRY": "False", "CHROMA_TELEMETRY_IMPL": "none"}
-    process = subprocess.Popen(
-        [executable, "run", "--path", str(data / "db"), "--host", "127.0.0.1", "--port", str(port)],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        env=env,
-    )
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            if httpx.get(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            pytest.fail(f"chroma server did not start: {(data / 'server.log').read_text()[-2000:]}")
-        time.sleep(0.2)
-    yield port
-    process.terminate()
-    process.wait(timeout=10)
+    command = [executable, "run", "--path", str(data / "db"), "--host", "127.0.0.1", "--port", str(port)]
+    probe = f"http://127.0.0.1:{port}/api/v2/heartbeat"
+    with running_server(command, probe, data / "server.log", timeout=60, env=env):
+        yield port
 
 
 @pytest.fixture(scope="session")
@@ -153,34 +160,14 @@ def seed_case(tmp_path_factory: pytest.TempPathFactory, real_embeddings):
 @pytest.fixture(scope="session")
 def llama_server(tmp_path_factory: pytest.TempPathFactory):
     """llama.cpp's OpenAI-compatible server on 127.0.0.1 with the bundled GGUF; yields its /v1 URL."""
-    import subprocess
     import sys
-    import time
-
-    import httpx
 
     from assistant.models import bundled_gguf_path
 
     port = free_port()
     log_path = tmp_path_factory.mktemp("llama-server") / "server.log"
-    process = subprocess.Popen(
-        [sys.executable, "-m", "llama_cpp.server", "--model", str(bundled_gguf_path()),
-         "--host", "127.0.0.1", "--port", str(port), "--n_ctx", "4096"],
-        stdout=log_path.open("w"),
-        stderr=subprocess.STDOUT,
-    )
+    command = [sys.executable, "-m", "llama_cpp.server", "--model", str(bundled_gguf_path()),
+               "--host", "127.0.0.1", "--port", str(port), "--n_ctx", "4096"]
     url = f"http://127.0.0.1:{port}/v1"
-    deadline = time.monotonic() + 120
-    while True:
-        try:
-            if httpx.get(f"{url}/models", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            pass
-        if process.poll() is not None or time.monotonic() > deadline:
-            process.kill()
-            pytest.fail(f"llama.cpp server did not start: {log_path.read_text()[-2000:]}")
-        time.sleep(0.3)
-    yield url
-    process.terminate()
-    process.wait(timeout=20)
+    with running_server(command, f"{url}/models", log_path, timeout=120):
+        yield url

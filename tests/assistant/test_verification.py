@@ -2,7 +2,7 @@
 
 import pytest
 
-from assistant.extractive import SentenceEmbeddingCache
+from assistant.sentence_vectors import SentenceEmbeddingCache
 from assistant.types import Passage
 from assistant.verification import CitationVerifier, split_cited_sentences
 

@@ -284,6 +284,116 @@ def serve(
     serve_app(settings)
 
 
+@app.command("eval")
+def evaluate(
+    questions: Annotated[
+        Path | None, typer.Argument(help="Question file: .jsonl or .csv (see README: Evaluation).")
+    ] = None,
+    case: CaseOption = None,
+    model: Annotated[
+        list[str] | None,
+        typer.Option("--model", "-m", help="Model to evaluate; repeat to compare side by side."),
+    ] = None,
+    k: Annotated[int | None, typer.Option("--k", min=1, help="Passages to retrieve.")] = None,
+    out_dir: Annotated[
+        Path, typer.Option("--out", help="Where answers.jsonl, summary.json and the reports go.")
+    ] = Path("eval-out"),
+    squad: Annotated[
+        Path | None,
+        typer.Option(help="A SQuAD-format file: convert it to documents and questions, ingest, evaluate."),
+    ] = None,
+    limit: Annotated[
+        int | None, typer.Option(min=1, help="Only the first N questions of the file.")
+    ] = None,
+) -> None:
+    """Answer a file of questions with each model and score retrieval, answers and citations."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from assistant import CaseAssistant
+    from assistant.models import ModelSpec
+    from casefile.evaluation.questions import load_questions
+    from casefile.evaluation.report import metric_rows, summarize, write_reports
+    from casefile.evaluation.runner import run_eval
+
+    if (questions is None) == (squad is None):
+        raise typer.BadParameter("give a question file or --squad FILE (not both)")
+    models = list(dict.fromkeys(model or [load_settings().model]))
+    for spec in models:
+        try:
+            ModelSpec.parse(spec)
+        except ValueError as exc:
+            raise typer.BadParameter(str(exc), param_hint="--model") from exc
+    if squad is not None:
+        questions, case = _prepare_squad(squad, out_dir, case)
+    settings = load_settings(case)
+    try:
+        loaded = load_questions(questions)
+    except FileNotFoundError as exc:
+        raise typer.BadParameter(str(exc), param_hint="QUESTIONS") from exc
+    for problem in loaded.problems:
+        err.print(f"[yellow]skipped row[/] {escape(problem)}")
+    chosen = loaded.questions[:limit] if limit else loaded.questions
+    if not chosen:
+        err.print(f"[red]no usable questions in {escape(str(questions))}[/]")
+        raise typer.Exit(1)
+    assistant = CaseAssistant.open(settings)
+    with Progress(
+        TextColumn("[bold]evaluating"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=err,
+        transient=True,
+        disable=not err.is_terminal,
+    ) as progress:
+        task = progress.add_task("", total=len(chosen) * len(models))
+        run = run_eval(
+            assistant, chosen, models, out_dir, k=k, on_pair=lambda: progress.advance(task)
+        )
+    ids = {q.id for q in chosen}
+    rows = [row for row in run.rows if row["id"] in ids and row["model"] in models]
+    problems = loaded.problems + run.problems
+    summary = summarize(rows, models)
+    write_reports(out_dir, summary, rows, source=str(questions), problems=problems)
+    for problem in run.problems:
+        err.print(f"[yellow]note[/] {escape(problem)}")
+    table = Table(title=f"{questions.name} on case {settings.case!r}", show_edge=False)
+    table.add_column("metric")
+    for name in summary:
+        table.add_column(name, justify="right")
+    for row in metric_rows(summary):
+        table.add_row(*row)
+    out.print(table)
+    err.print(
+        f"{run.answered} answered now, {run.skipped} already in {escape(str(out_dir))}; "
+        f"report: {escape(str(out_dir / 'report.md'))}"
+    )
+
+
+def _prepare_squad(squad: Path, out_dir: Path, case: str | None) -> tuple[Path, str]:
+    """Convert a SQuAD file into documents + questions under `out_dir` and ingest them."""
+    import re
+
+    from casefile.cases import open_case
+    from casefile.evaluation.squad import convert_squad
+    from ingest.pipeline import ingest_paths
+
+    try:
+        converted = convert_squad(squad, out_dir / "squad")
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--squad") from exc
+    case = case or re.sub(r"[^a-z0-9-]+", "-", f"{squad.parent.name}-{squad.stem}".lower()).strip("-")
+    settings = load_settings(case)
+    with err.status("ingesting the SQuAD documents…") if err.is_terminal else _nothing():
+        report = ingest_paths([converted.documents], open_case(settings), settings.ingest)
+    err.print(
+        f"{converted.document_count} documents ({report.count('added')} added, "
+        f"{report.count('unchanged')} unchanged) and {converted.question_count} questions "
+        f"in case {case!r}; questions: {escape(str(converted.questions))}"
+    )
+    return converted.questions, case
+
+
 @app.command()
 def cases() -> None:
     """List the cases in the store."""

@@ -307,7 +307,13 @@ def evaluate(
     ] = None,
 ) -> None:
     """Answer a file of questions with each model and score retrieval, answers and citations."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeRemainingColumn,
+    )
 
     from assistant import CaseAssistant
     from assistant.models import ModelSpec

@@ -20,11 +20,9 @@ def open_case(
     embeddings: Embeddings | None = None,
 ) -> CaseStore:
     """The store of `case` (default: `settings.case`); no model is loaded until it is used."""
-    from vectorstore.embeddings import SentenceTransformerEmbeddings
+    from vectorstore.embeddings import make_embeddings
     from vectorstore.store import CaseStore, make_client
 
     if embeddings is None:
-        embeddings = SentenceTransformerEmbeddings(
-            settings.embedding.model, batch_size=settings.embedding.batch_size
-        )
+        embeddings = make_embeddings(settings.embedding, settings.home)
     return CaseStore(make_client(settings), case or settings.case, embeddings, create=create)

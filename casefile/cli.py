@@ -85,11 +85,12 @@ def ingest(
         elif outcome.status == "failed":
             err.print(f"[red]failed[/] {line}")
     table = Table(title=f"case {store.case!r}", show_edge=False)
-    for column in ("added", "updated", "unchanged", "failed", "chunks written", "seconds"):
+    for column in ("added", "updated", "unchanged", "failed", "chunks written", "embedded", "seconds"):
         table.add_column(column, justify="right")
     table.add_row(
         *(str(report.count(s)) for s in ("added", "updated", "unchanged", "failed")),  # type: ignore[arg-type]
         str(report.chunks_written),
+        str(report.chunks_embedded),
         f"{report.seconds:.1f}",
     )
     out.print(table)

@@ -35,14 +35,12 @@ class Cases:
     """The assistants of the cases opened by the app: one embedder and one set of chat models."""
 
     def __init__(self, settings: Settings) -> None:
-        from vectorstore.embeddings import SentenceTransformerEmbeddings
+        from vectorstore.embeddings import make_embeddings
         from vectorstore.store import make_client
 
         self.settings = settings
         self.client = make_client(settings)
-        self.embeddings = SentenceTransformerEmbeddings(
-            settings.embedding.model, batch_size=settings.embedding.batch_size
-        )
+        self.embeddings = make_embeddings(settings.embedding, settings.home)
         self.chat_models: dict[str, Any] = {}
         self._assistants: dict[str, CaseAssistant] = {}
         self._lock = threading.Lock()

@@ -45,6 +45,7 @@ class IngestReport:
     outcomes: list[FileOutcome] = field(default_factory=list)
     seconds: float = 0.0
     repaired: list[str] = field(default_factory=list)
+    chunks_embedded: int = 0  # the rest of chunks_written reused vectors of identical text
 
     def count(self, status: Status) -> int:
         return Counter(o.status for o in self.outcomes)[status]
@@ -87,6 +88,7 @@ def ingest_paths(
     """Ingest every supported file under `paths` into `store`; a bad file never stops the batch."""
     started = time.perf_counter()
     report = IngestReport(repaired=finish_interrupted(store))
+    embedded_before = store.embedded_chunks
     files, skipped = discover_files(paths)
     report.outcomes.extend(skipped)
     for path in files:
@@ -100,6 +102,7 @@ def ingest_paths(
         if on_file:
             on_file(outcome)
     report.seconds = time.perf_counter() - started
+    report.chunks_embedded = store.embedded_chunks - embedded_before
     return report
 
 

@@ -9,6 +9,7 @@ half-way leaves a record that the next ingest recognises and finishes.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import re
@@ -95,6 +96,8 @@ class CaseStore:
         except Exception as exc:  # connection and server errors surface here first
             raise StoreUnavailable(f"cannot open case {case!r} in Chroma: {exc}") from exc
         self._keyword: tuple[frozenset[str], KeywordIndex] | None = None
+        self.embedded_chunks = 0  # chunks this store has embedded, and reused from earlier ones
+        self.reused_chunks = 0
         self._keyword_lock = threading.Lock()
 
     # -- documents ---------------------------------------------------------------------
@@ -166,11 +169,34 @@ class CaseStore:
         self._keyword = None
 
     def _add_chunk_batch(self, record: DocumentRecord, chunks: Sequence[Chunk]) -> None:
-        self.vectors.add_texts(
-            texts=[c.text for c in chunks],
-            metadatas=[_chunk_metadata(c, record) for c in chunks],
+        """Embed and add chunks; a chunk whose exact text the case already holds reuses its vector."""
+        texts = [c.text for c in chunks]
+        hashes = [text_hash(t) for t in texts]
+        known = self.vectors_by_text_hash(hashes)
+        fresh = [t for t, h in zip(texts, hashes, strict=True) if h not in known]
+        embedded = iter(self.embeddings.embed_documents(list(dict.fromkeys(fresh))) if fresh else [])
+        for t in dict.fromkeys(fresh):
+            known[text_hash(t)] = next(embedded)
+        self.embedded_chunks += len(set(fresh))
+        self.reused_chunks += len(texts) - len(fresh)
+        self.vectors._collection.add(
             ids=[c.id for c in chunks],
+            embeddings=[known[h] for h in hashes],
+            documents=texts,
+            metadatas=[_chunk_metadata(c, record) | {"text_hash": h} for c, h in zip(chunks, hashes, strict=True)],
         )
+
+    def vectors_by_text_hash(self, hashes: Sequence[str]) -> dict[str, list[float]]:
+        """Stored vectors of chunks with these text hashes (one per hash)."""
+        if not hashes:
+            return {}
+        got = self.vectors._collection.get(
+            where={"text_hash": {"$in": sorted(set(hashes))}}, include=["metadatas", "embeddings"]
+        )
+        return {
+            meta["text_hash"]: list(vector)
+            for meta, vector in zip(got["metadatas"], got["embeddings"], strict=True)
+        }
 
     def delete_document(self, doc_id: str) -> None:
         """Remove a document, its chunks and its record (chunks first, so none is orphaned)."""
@@ -240,7 +266,8 @@ class CaseStore:
     def keyword_index(self) -> KeywordIndex:
         """The BM25 index of the complete documents' chunks, rebuilt only when they change."""
         with self._keyword_lock:
-            complete = frozenset(r.doc_id for r in self.records())
+            # Ids only, not records: this runs on every question.
+            complete = frozenset(self._docs.get(where={"complete": True}, include=[])["ids"])
             if self._keyword is None or self._keyword[0] != complete:
                 docs = [d for d in self.chunks() if d.metadata["doc_id"] in complete]
                 index = KeywordIndex([d.id or "" for d in docs], [d.page_content for d in docs])
@@ -286,6 +313,11 @@ def _record(doc_id: str, meta: dict[str, Any]) -> DocumentRecord:
         ingested_at=meta["ingested_at"],
         complete=bool(meta.get("complete", False)),
     )
+
+
+def text_hash(text: str) -> str:
+    """Identifies a chunk's exact text, so the same text is never embedded twice in a case."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:24]
 
 
 def _chunk_metadata(chunk: Chunk, record: DocumentRecord) -> dict[str, Any]:

@@ -143,3 +143,51 @@ def test_removing_a_document_removes_its_chunks_and_keyword_entries(case_folder,
     assert all(r.doc_id != record.doc_id for r in store.records())
     hits = store.keyword_index().search("Bryan Freedman fishing expedition", k=3)
     assert all(not h.chunk_id.startswith(record.doc_id) for h in hits)
+
+
+class CountingEmbeddings:
+    """Wraps an embedder and records every text it is asked to embed."""
+
+    def __init__(self, inner):
+        self.inner = inner
+        self.embedded: list[str] = []
+
+    def embed_documents(self, texts):
+        self.embedded.extend(texts)
+        return self.inner.embed_documents(texts)
+
+    def embed_query(self, text):
+        return self.inner.embed_query(text)
+
+
+def test_a_changed_document_re_embeds_only_its_changed_chunks(settings, fake_embeddings, tmp_path):
+    from vectorstore.store import CaseStore, make_client
+
+    counting = CountingEmbeddings(fake_embeddings)
+    store = CaseStore(make_client(settings), "cache", counting)
+    path = tmp_path / "article.txt"
+    text = SEED.read_text(encoding="utf-8")
+    path.write_text(text, encoding="utf-8")
+    first = ingest(path, store)
+    total = first.chunks_written
+    assert first.chunks_embedded == len(counting.embedded) == total > 5
+
+    counting.embedded.clear()
+    last_line = text.rstrip().splitlines()[-1]
+    path.write_text(text.replace(last_line, "Digital could not reach Baldoni's lawyer."), encoding="utf-8")
+    second = ingest(path, store)
+    assert second.outcomes[0].status == "updated"
+    assert 0 < second.chunks_embedded == len(counting.embedded) <= 2  # only the last chunk(s)
+    assert all("could not reach" in t for t in counting.embedded)
+    [record] = store.records()
+    assert store.chunk_count() == record.chunk_count  # the old version is gone, nothing doubled
+    # Reused vectors are the ones the text would get anyway.
+    chunk = store.chunks(record.doc_id)[0]
+    [(_, vector)] = store.chunks_by_id([chunk.id])
+    assert vector == pytest.approx(fake_embeddings.embed_documents([chunk.page_content])[0])
+
+    counting.embedded.clear()
+    copy = tmp_path / "copy-with-title.txt"
+    copy.write_text("A copy with a new first line.\n" + text, encoding="utf-8")
+    ingest(copy, store)
+    assert len(counting.embedded) < total  # chunks identical to the article's are not embedded again

@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 export HF_HUB_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 
-.PHONY: install demo test lint clean browser serve
+.PHONY: install demo test lint clean browser serve bench bench-quick
 
 install: $(STAMP)
 
@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet torch==2.13.0
-	$(BIN)/pip install --quiet -e '.[llm,dev]'
+	$(BIN)/pip install --quiet -e '.[llm,dev,bench]'
 	touch $(STAMP)
 
 demo: install
@@ -38,3 +38,10 @@ lint: install
 
 clean:
 	rm -rf $(VENV) .casefile
+
+# Speed and scale against the textbook LangChain pipeline; figures in artifacts/bench/.
+bench: install
+	$(BIN)/python -m bench.run
+
+bench-quick: install
+	$(BIN)/python -m bench.run --quick

@@ -226,7 +226,9 @@ def _export(model: Path, path: Path, *, quantize: bool) -> None:
 
     import torch
     from transformers import AutoModel
+    from transformers.utils import logging as transformers_logging
 
+    transformers_logging.disable_progress_bar()
     path.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=path.parent) as scratch:
         fp32 = Path(scratch) / "model.onnx"

@@ -248,8 +248,8 @@ def _with_server(home: Path, n_questions: int) -> dict[str, Any]:
 
 
 def run(args: argparse.Namespace) -> dict[str, Any]:
-    sizes = [1000] if args.quick else [1000, 10_000, 50_000]
-    reference_sizes = [1000] if args.quick else [1000, 10_000]
+    sizes = args.sizes or ([1000] if args.quick else [1000, 10_000, 50_000])
+    reference_sizes = [s for s in sizes if s <= (1000 if args.quick else 10_000)]
     n_questions = 30 if args.quick else 100
     work = Path(args.work or tempfile.mkdtemp(prefix="casefile-bench-"))
     results: dict[str, Any] = {
@@ -386,6 +386,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="1k chunks only: a few minutes")
     parser.add_argument("--work", help="working folder (default: a new temporary one)")
+    parser.add_argument("--sizes", type=lambda v: [int(x) for x in v.split(",")], help="e.g. 1000,10000")
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:

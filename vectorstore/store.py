@@ -14,7 +14,7 @@ import json
 import logging
 import re
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from langchain_core.documents import Document
@@ -35,6 +35,7 @@ PREFIX = "casefile-"
 CHUNKS_SUFFIX = "-chunks"
 DOCS_SUFFIX = "-docs"
 WRITE_BATCH = 256
+READ_PAGE = 5000
 
 
 def make_client(settings: Settings) -> ClientAPI:
@@ -221,12 +222,24 @@ class CaseStore:
     def chunks(self, doc_id: str | None = None) -> list[Document]:
         """Stored chunks (of one document, or all), ordered by document and position."""
         where = {"doc_id": doc_id} if doc_id else None
-        got = self.vectors.get(where=where, include=["documents", "metadatas"])
         docs = [
             Document(page_content=text, metadata=meta, id=chunk_id)
-            for chunk_id, text, meta in zip(got["ids"], got["documents"], got["metadatas"], strict=True)
+            for chunk_id, text, meta in self._paged(where, ["documents", "metadatas"])
         ]
         return sorted(docs, key=lambda d: (d.metadata["doc_id"], d.metadata["index"]))
+
+    def _paged(self, where: dict[str, Any] | None, include: list[str]) -> Iterator[tuple[Any, ...]]:
+        """(id, *included) of every matching chunk, a page at a time: one query for a whole
+        large case overflows SQLite's limit on query variables."""
+        offset = 0
+        while True:
+            got = self.vectors._collection.get(
+                where=where, include=include, limit=READ_PAGE, offset=offset  # type: ignore[arg-type]
+            )
+            yield from zip(got["ids"], *(got[field] for field in include), strict=True)
+            if len(got["ids"]) < READ_PAGE:
+                return
+            offset += READ_PAGE
 
     def dense_search(
         self, vector: list[float], k: int, doc_ids: set[str] | None = None
@@ -269,8 +282,12 @@ class CaseStore:
             # Ids only, not records: this runs on every question.
             complete = frozenset(self._docs.get(where={"complete": True}, include=[])["ids"])
             if self._keyword is None or self._keyword[0] != complete:
-                docs = [d for d in self.chunks() if d.metadata["doc_id"] in complete]
-                index = KeywordIndex([d.id or "" for d in docs], [d.page_content for d in docs])
+                rows = [
+                    (chunk_id, text)
+                    for chunk_id, text in self._paged(None, ["documents"])
+                    if chunk_id.split(":", 1)[0] in complete
+                ]
+                index = KeywordIndex([r[0] for r in rows], [r[1] for r in rows])
                 self._keyword = (complete, index)
             return self._keyword[1]
 

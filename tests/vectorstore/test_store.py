@@ -50,3 +50,13 @@ def test_keyword_index_finds_exact_names_and_numbers(store):
     hits = store.keyword_index().search("$400 million", k=2)
     assert "$400 million" in store.vectors.get_by_ids([hits[0].chunk_id])[0].page_content
     assert store.keyword_index() is store.keyword_index()  # not rebuilt between queries
+
+
+def test_large_cases_are_read_a_page_at_a_time(store, monkeypatch):
+    # One query for every chunk of a 50,000-chunk case overflows SQLite's variable limit.
+    ingest_paths([SEED], store, IngestSettings())
+    everything = store.chunks()
+    monkeypatch.setattr("vectorstore.store.READ_PAGE", 3)
+    assert [d.id for d in store.chunks()] == [d.id for d in everything]
+    store._keyword = None
+    assert len(store.keyword_index()) == len(everything) == store.chunk_count()

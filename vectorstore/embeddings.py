@@ -122,17 +122,18 @@ class OnnxEmbeddings(Embeddings):
         # every time, and on a CPU barely slower.
         self.batch_size = 1 if quantize else batch_size
         self.threads = threads
-        self._loaded: tuple[Any, Any] | None = None
+        self._loaded: tuple[Any, Any, Any] | None = None
         self._lock = threading.Lock()
 
-    def warm_up(self) -> tuple[Any, Any]:
-        """(tokenizer, ONNX session), exporting the model first if it was never exported."""
+    def warm_up(self) -> tuple[Any, Any, Any]:
+        """(tokenizer, session, (single-thread session, worker pool) or None); exports the model
+        first if it was never exported."""
         with self._lock:
             if self._loaded is None:
                 self._loaded = self._load()
             return self._loaded
 
-    def _load(self) -> tuple[Any, Any]:
+    def _load(self) -> tuple[Any, Any, Any]:
         import onnxruntime
         from tokenizers import Tokenizer
 
@@ -143,11 +144,22 @@ class OnnxEmbeddings(Embeddings):
         tokenizer = Tokenizer.from_file(str(self.model / "tokenizer.json"))
         tokenizer.enable_truncation(max_length=config["max_seq_length"])
         tokenizer.no_padding()
-        options = onnxruntime.SessionOptions()
-        options.intra_op_num_threads = self.threads or os.cpu_count() or 1
-        options.log_severity_level = 3
-        session = onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
-        return tokenizer, session
+        workers = self.threads or os.cpu_count() or 1
+
+        def session(threads: int) -> Any:
+            options = onnxruntime.SessionOptions()
+            options.intra_op_num_threads = threads
+            options.log_severity_level = 3
+            return onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+
+        # A question is one text: all cores work on it. Ingest is many batches: one core
+        # each, side by side, is about 20% faster than all cores on one batch at a time.
+        pool = None
+        if workers > 1:
+            from concurrent.futures import ThreadPoolExecutor
+
+            pool = (session(1), ThreadPoolExecutor(workers, thread_name_prefix="embed"))
+        return tokenizer, session(workers), pool
 
     def onnx_path(self) -> Path:
         """Where this model's export lives: keyed by the weights, so new weights export anew."""
@@ -167,12 +179,12 @@ class OnnxEmbeddings(Embeddings):
             return []
         import numpy as np
 
-        tokenizer, session = self.warm_up()
+        tokenizer, session, pool = self.warm_up()
         encodings = tokenizer.encode_batch(list(texts))
         order = sorted(range(len(texts)), key=lambda i: -len(encodings[i].ids))
-        vectors = np.zeros((len(texts), 0), dtype=np.float32)
-        for start in range(0, len(order), self.batch_size):
-            batch = order[start : start + self.batch_size]
+        batches = [order[i : i + self.batch_size] for i in range(0, len(order), self.batch_size)]
+
+        def embed(batch: list[int], runner: Any) -> np.ndarray:
             width = max(len(encodings[i].ids) for i in batch)
             ids = np.zeros((len(batch), width), dtype=np.int64)
             types = np.zeros_like(ids)
@@ -182,15 +194,19 @@ class OnnxEmbeddings(Embeddings):
                 ids[row, :n] = encodings[i].ids
                 types[row, :n] = encodings[i].type_ids
                 mask[row, :n] = 1
-            hidden = session.run(
-                None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": types}
-            )[0]
+            hidden = runner.run(None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": types})[0]
             weights = mask[..., None].astype(np.float32)
             pooled = (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
-            pooled /= np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
-            if vectors.shape[1] == 0:
-                vectors = np.zeros((len(texts), pooled.shape[1]), dtype=np.float32)
-            vectors[batch] = pooled
+            return pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
+
+        if pool is not None and len(batches) > 1:
+            single, executor = pool
+            pooled = list(executor.map(lambda batch: embed(batch, single), batches))
+        else:
+            pooled = [embed(batch, session) for batch in batches]
+        vectors = np.zeros((len(texts), pooled[0].shape[1]), dtype=np.float32)
+        for batch, rows in zip(batches, pooled, strict=True):
+            vectors[batch] = rows
         return vectors.tolist()
 
     def embed_query(self, text: str) -> list[float]:

@@ -60,3 +60,17 @@ def test_large_cases_are_read_a_page_at_a_time(store, monkeypatch):
     assert [d.id for d in store.chunks()] == [d.id for d in everything]
     store._keyword = None
     assert len(store.keyword_index()) == len(everything) == store.chunk_count()
+
+
+def test_documents_added_by_another_process_reach_the_keyword_index(settings, fake_embeddings, monkeypatch, tmp_path):
+    client = make_client(settings)
+    app = CaseStore(client, "shared", fake_embeddings)
+    cli = CaseStore(client, "shared", fake_embeddings)  # another process, as far as `app` knows
+    ingest_paths([SEED], app, IngestSettings())
+    before = app.keyword_index()
+    other = tmp_path / "order.txt"
+    other.write_text("The court orders the xylophone records produced by Friday.\n" * 3)
+    ingest_paths([other], cli, IngestSettings())
+    assert app.keyword_index() is before  # within the recheck window: not even listed again
+    monkeypatch.setattr("vectorstore.store.KEYWORD_RECHECK_S", 0.0)
+    assert app.keyword_index().search("xylophone", k=1)

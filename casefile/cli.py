@@ -126,7 +126,7 @@ def sources(
         print(json.dumps(rows, indent=2, ensure_ascii=False))
         return
     table = Table(
-        title=f"case {store.case!r}: {len(records)} documents", show_edge=False, expand=True
+        title=f"case {store.case!r}: {len(records)} document{'s' if len(records) != 1 else ''}", show_edge=False, expand=True
     )
     table.add_column("doc_id", no_wrap=True, min_width=16)
     table.add_column("title", ratio=3, no_wrap=True, overflow="ellipsis")

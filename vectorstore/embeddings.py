@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import threading
 from pathlib import Path
@@ -279,7 +280,13 @@ def _export(model: Path, path: Path, *, quantize: bool) -> None:
             from onnxruntime.quantization import QuantType, quantize_dynamic
 
             result = Path(scratch) / "model-int8.onnx"
-            quantize_dynamic(str(fp32), str(result), weight_type=QuantType.QInt8, per_channel=True)
+            root = logging.getLogger()
+            level = root.level
+            root.setLevel(logging.ERROR)  # the quantiser advises pre-processing on the root logger
+            try:
+                quantize_dynamic(str(fp32), str(result), weight_type=QuantType.QInt8, per_channel=True)
+            finally:
+                root.setLevel(level)
         os.replace(result, path)
 
 

@@ -99,8 +99,7 @@ class CaseStore:
         except Exception as exc:  # connection and server errors surface here first
             raise StoreUnavailable(f"cannot open case {case!r} in Chroma: {exc}") from exc
         self._keyword: tuple[frozenset[str], KeywordIndex] | None = None
-        self.embedded_chunks = 0  # chunks this store has embedded, and reused from earlier ones
-        self.reused_chunks = 0
+        self.embedded_chunks = 0  # texts this store has embedded (the rest reused stored vectors)
         self._keyword_lock = threading.Lock()
         self._keyword_checked = 0.0
 
@@ -177,12 +176,11 @@ class CaseStore:
         texts = [c.text for c in chunks]
         hashes = [text_hash(t) for t in texts]
         known = self.vectors_by_text_hash(hashes)
-        fresh = [t for t, h in zip(texts, hashes, strict=True) if h not in known]
-        embedded = iter(self.embeddings.embed_documents(list(dict.fromkeys(fresh))) if fresh else [])
-        for t in dict.fromkeys(fresh):
-            known[text_hash(t)] = next(embedded)
-        self.embedded_chunks += len(set(fresh))
-        self.reused_chunks += len(texts) - len(fresh)
+        text_of = dict(zip(hashes, texts, strict=True))
+        fresh = [h for h in text_of if h not in known]  # each new text once, in order
+        if fresh:
+            known.update(zip(fresh, self.embeddings.embed_documents([text_of[h] for h in fresh]), strict=True))
+        self.embedded_chunks += len(fresh)
         self.vectors._collection.add(
             ids=[c.id for c in chunks],
             embeddings=[known[h] for h in hashes],

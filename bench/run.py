@@ -171,7 +171,7 @@ def measure_quality(home: Path, backend: str, policyqa_limit: int | None) -> dic
     from casefile.cases import open_case
     from casefile.evaluation.metrics import retrieval_metrics
     from casefile.evaluation.questions import load_questions
-    from casefile.evaluation.runner import resolve_evidence
+    from casefile.evaluation.runner import CaseTexts, resolve_evidence
     from casefile.evaluation.squad import convert_squad
     from casefile.settings import EmbeddingSettings, Settings
     from ingest.pipeline import ingest_paths
@@ -187,9 +187,10 @@ def measure_quality(home: Path, backend: str, policyqa_limit: int | None) -> dic
         store = open_case(settings, name.split()[0].lower())
         ingest_paths(documents, store, settings.ingest)
         retriever = HybridRetriever(store=store, k=5)
+        texts = CaseTexts(store)
         hits = []
         for question in load_questions(question_file).questions[:limit]:
-            gold, _ = resolve_evidence(store, question)
+            gold, _ = resolve_evidence(store, question, texts)
             if not gold:
                 continue
             passages = retriever.retrieve(question.question, docs=[question.doc] if question.doc else None)

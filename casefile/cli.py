@@ -355,7 +355,7 @@ def evaluate(
     ) as progress:
         task = progress.add_task("", total=len(chosen) * len(models))
         run = run_eval(
-            assistant, chosen, models, out_dir, k=k, on_pair=lambda: progress.advance(task)
+            assistant, chosen, models, out_dir, k=k, on_pair=lambda n: progress.advance(task, n)
         )
     ids = {q.id for q in chosen}
     rows = [row for row in run.rows if row["id"] in ids and row["model"] in models]

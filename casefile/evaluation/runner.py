@@ -46,22 +46,25 @@ def run_eval(
     out: Path,
     *,
     k: int | None = None,
-    on_pair: Callable[[], None] | None = None,
+    on_pair: Callable[[int], None] | None = None,  # called with the pairs done (or skipped)
 ) -> EvalRun:
     """Answer and score every question with every model, appending to `out/answers.jsonl`."""
     out.mkdir(parents=True, exist_ok=True)
     path = out / ANSWERS_FILE
     run = EvalRun(rows=read_rows(path))
+    texts = CaseTexts(assistant.store)
     done = {(row["id"], row["model"]) for row in run.rows}
     with path.open("a", encoding="utf-8") as sink:
         for question in questions:
             todo = [m for m in models if (question.id, m) not in done]
-            run.skipped += len(models) - len(todo)
-            gold: list[Span] = []
-            notes: list[str] = []
-            if todo:
-                gold, notes = resolve_evidence(assistant.store, question)
-                run.problems.extend(f"{question.id}: {note}" for note in notes)
+            skipped = len(models) - len(todo)
+            run.skipped += skipped
+            if on_pair and skipped:
+                on_pair(skipped)
+            if not todo:
+                continue
+            gold, notes = resolve_evidence(assistant.store, question, texts)
+            run.problems.extend(f"{question.id}: {note}" for note in notes)
             for model in todo:
                 try:
                     answer = assistant.ask(
@@ -80,10 +83,7 @@ def run_eval(
                     run.rows.append(row)
                     run.answered += 1
                 if on_pair:
-                    on_pair()
-            if on_pair:
-                for _ in range(len(models) - len(todo)):
-                    on_pair()
+                    on_pair(1)
     return run
 
 
@@ -103,13 +103,50 @@ def read_rows(path: Path) -> list[dict[str, Any]]:
 # -- gold evidence -----------------------------------------------------------------------
 
 
-def resolve_evidence(store: Any, question: EvalQuestion) -> tuple[list[Span], list[str]]:
+class CaseTexts:
+    """A case's records, stored texts and source files, each read once per evaluation run
+    (PolicyQA asks thousands of questions of twenty documents)."""
+
+    def __init__(self, store: Any) -> None:
+        self.store = store
+        self._found: dict[str, Any] = {}
+        self._stored: dict[str, str] = {}
+        self._sources: dict[Path, str | None] = {}
+        self._records: list[Any] | None = None
+
+    def find(self, name: str) -> Any:
+        if name not in self._found:
+            self._found[name] = self.store.find(name)
+        return self._found[name]
+
+    def records(self) -> list[Any]:
+        if self._records is None:
+            self._records = self.store.records()
+        return self._records
+
+    def stored(self, doc_id: str) -> str:
+        if doc_id not in self._stored:
+            self._stored[doc_id] = self.store.document_text(doc_id)
+        return self._stored[doc_id]
+
+    def source(self, path: Path) -> str | None:
+        """A plain-text source file's text, which cleaning may since have shifted."""
+        if path not in self._sources:
+            plain = path.suffix.lower() in {".txt", ".md", ".markdown"} and path.is_file()
+            self._sources[path] = decode_text(path, path.read_bytes()) if plain else None
+        return self._sources[path]
+
+
+def resolve_evidence(
+    store: Any, question: EvalQuestion, texts: CaseTexts | None = None
+) -> tuple[list[Span], list[str]]:
     """Gold evidence as spans of stored document text, and notes on what could not be found."""
+    texts = texts or CaseTexts(store)
     spans: list[Span] = []
     notes: list[str] = []
     for item in question.evidence:
         try:
-            span = _resolve(store, question, item)
+            span = _resolve(texts, question, item)
         except CasefileError as exc:
             notes.append(f"evidence {_describe(item)}: {exc}")
             continue
@@ -120,33 +157,27 @@ def resolve_evidence(store: Any, question: EvalQuestion) -> tuple[list[Span], li
     return spans, notes
 
 
-def _resolve(store: Any, question: EvalQuestion, item: Any) -> Span | None:
+def _resolve(texts: CaseTexts, question: EvalQuestion, item: Any) -> Span | None:
     if isinstance(item, str):
-        docs = [store.find(question.doc)] if question.doc else store.records()
+        docs = [texts.find(question.doc)] if question.doc else texts.records()
         for record in docs:
-            found = find_quote(store.document_text(record.doc_id), item)
+            found = find_quote(texts.stored(record.doc_id), item)
             if found:
                 return (record.doc_id, *found)
         return None
-    record = store.find(item["doc"])
-    text = store.document_text(record.doc_id)
+    record = texts.find(item["doc"])
+    text = texts.stored(record.doc_id)
     if "page" in item:
-        page = next((p for p in store.page_spans(record.doc_id) if p.number == item["page"]), None)
+        pages = texts.store.page_spans(record.doc_id)
+        page = next((p for p in pages if p.number == item["page"]), None)
         if page is None:
             return (record.doc_id, 0, len(text)) if item["page"] == 1 else None
         return (record.doc_id, page.start, page.end)
     start, end = item["start"], item["end"]
-    quote = _source_slice(Path(record.source), start, end) or text[start:end]
+    source = texts.source(Path(record.source))
+    quote = source[start:end] if source is not None and end <= len(source) else text[start:end]
     found = find_quote(text, quote, near=start)
     return (record.doc_id, *found) if found else None
-
-
-def _source_slice(path: Path, start: int, end: int) -> str | None:
-    """`[start, end)` of a plain-text source file, which cleaning may since have shifted."""
-    if path.suffix.lower() not in {".txt", ".md", ".markdown"} or not path.is_file():
-        return None
-    text = decode_text(path, path.read_bytes())
-    return text[start:end] if end <= len(text) else None
 
 
 def find_quote(text: str, quote: str, near: int = 0) -> tuple[int, int] | None:

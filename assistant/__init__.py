@@ -5,6 +5,6 @@
 """
 
 from assistant.answering import CaseAssistant
-from assistant.types import Answer, AnswerSentence, Citation, Passage
+from casefile.kernel.records import Answer, AnswerSentence, Citation, Passage
 
 __all__ = ["Answer", "AnswerSentence", "CaseAssistant", "Citation", "Passage"]

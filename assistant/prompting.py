@@ -10,7 +10,7 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, System
 
 from assistant.evidence import names_in
 from assistant.injection import redact_instructions
-from assistant.types import Passage
+from casefile.kernel.records import Passage
 
 NOT_ANSWERED = "The documents do not answer this question."
 SOURCE_CHARS = 800

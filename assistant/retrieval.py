@@ -13,7 +13,8 @@ from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
-from assistant.types import Passage
+from casefile.kernel.index import CaseIndex
+from casefile.kernel.records import Passage
 
 RRF_K = 60
 
@@ -28,7 +29,7 @@ class HybridRetriever(BaseRetriever):
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
 
-    store: Any
+    store: CaseIndex
     k: int = 5
     candidates: int = 24  # chunks taken from each of the dense and keyword lists
 
@@ -59,13 +60,13 @@ class HybridRetriever(BaseRetriever):
             return []
         query_vector = np.asarray(self.store.embeddings.embed_query(query))
         dense = self.store.dense_search(query_vector.tolist(), self.candidates, allowed)
-        keyword = self.store.keyword_index().search(query, self.candidates, allowed)
+        keyword = self.store.keyword_search(query, self.candidates, allowed)
 
         fused: dict[str, float] = {}
         for rank, (doc, _) in enumerate(dense):
             fused[doc.id] = fused.get(doc.id, 0.0) + 1.0 / (RRF_K + rank + 1)
-        for rank, hit in enumerate(keyword):
-            fused[hit.chunk_id] = fused.get(hit.chunk_id, 0.0) + 1.0 / (RRF_K + rank + 1)
+        for rank, (chunk_id, _) in enumerate(keyword):
+            fused[chunk_id] = fused.get(chunk_id, 0.0) + 1.0 / (RRF_K + rank + 1)
         best = sorted(fused, key=fused.__getitem__, reverse=True)[: 3 * k]
 
         similarity = {doc.id: score for doc, score in dense}

@@ -3,31 +3,70 @@
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
+DEFAULT_MAX_BYTES = 32 * 1024 * 1024
+
 
 class SentenceEmbeddingCache:
-    """Embeds sentences once per process: the same passages come back query after query."""
+    """Embeds sentences once: the same passages come back question after question.
 
-    def __init__(self, embeddings: Embeddings, max_entries: int = 50_000) -> None:
+    Bounded by bytes (vectors and their texts), least recently used first out. A call
+    gets its vectors from what it looked up or embedded itself, so an eviction made by
+    this or another thread in the meantime never loses one of them.
+    """
+
+    def __init__(self, embeddings: Embeddings, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
+        if max_bytes <= 0:
+            raise ValueError(f"max_bytes must be greater than 0. Currently, it is {max_bytes}")
         self.embeddings = embeddings
-        self.max_entries = max_entries
-        self._vectors: dict[str, np.ndarray] = {}
+        self.max_bytes = max_bytes
+        self._vectors: OrderedDict[str, np.ndarray] = OrderedDict()
+        self._bytes = 0
         self._lock = threading.Lock()
 
+    @property
+    def size_bytes(self) -> int:
+        return self._bytes
+
+    def __len__(self) -> int:
+        return len(self._vectors)
+
     def embed(self, texts: list[str]) -> np.ndarray:
+        """The vectors of `texts`, one row each, in order."""
+        if not texts:
+            return np.zeros((0, 1), dtype=np.float32)
+        found: dict[str, np.ndarray] = {}
         with self._lock:
-            missing = list(dict.fromkeys(t for t in texts if t not in self._vectors))
+            for text in texts:
+                vector = self._vectors.get(text)
+                if vector is not None:
+                    self._vectors.move_to_end(text)
+                    found[text] = vector
+        missing = [t for t in dict.fromkeys(texts) if t not in found]
         if missing:
-            fresh = self.embeddings.embed_documents(missing)
+            fresh = [np.asarray(v, dtype=np.float32) for v in self.embeddings.embed_documents(missing)]
+            found.update(zip(missing, fresh, strict=True))
             with self._lock:
-                if len(self._vectors) + len(missing) > self.max_entries:
-                    self._vectors.clear()
-                self._vectors.update(zip(missing, (np.asarray(v) for v in fresh), strict=True))
-        with self._lock:
-            return np.stack([self._vectors[t] for t in texts]) if texts else np.zeros((0, 1))
+                for text, vector in zip(missing, fresh, strict=True):
+                    self._remember(text, vector)
+        return np.stack([found[t] for t in texts])
 
     def query(self, text: str) -> np.ndarray:
-        return np.asarray(self.embeddings.embed_query(text))
+        return np.asarray(self.embeddings.embed_query(text), dtype=np.float32)
+
+    def _remember(self, text: str, vector: np.ndarray) -> None:
+        if text in self._vectors:
+            return
+        self._vectors[text] = vector
+        self._bytes += _cost(text, vector)
+        while self._bytes > self.max_bytes and self._vectors:
+            old_text, old_vector = self._vectors.popitem(last=False)
+            self._bytes -= _cost(old_text, old_vector)
+
+
+def _cost(text: str, vector: np.ndarray) -> int:
+    return vector.nbytes + len(text) * 2 + 100  # the vector, the key, dict overhead

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from assistant.evidence import Checkables, content_terms, covers
 from assistant.injection import is_instruction
 from assistant.sentence_vectors import SentenceEmbeddingCache
-from assistant.types import Passage
-from ingest.sentences import split_sentences
+from casefile.kernel.records import Passage
+from casefile.kernel.text import split_sentences
 
 _MARKER = re.compile(r"\s*\[(?:sources?\s*)?(\d+(?:\s*(?:,|and|-)\s*\d+)*)\]", re.IGNORECASE)
 _MARKERS_AFTER_STOP = re.compile(

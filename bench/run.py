@@ -48,8 +48,8 @@ def _peak_mb() -> float:
 
 def measure_casefile(corpus: Path, home: Path, n_questions: int, local: bool) -> dict[str, Any]:
     from assistant import CaseAssistant
-    from casefile.cases import open_case
-    from casefile.settings import Settings
+    from vectorstore.cases import open_case
+    from casefile.kernel.settings import Settings
     from ingest.pipeline import ingest_paths
 
     settings = Settings(home=home)
@@ -148,7 +148,7 @@ def measure_reference(corpus: Path, home: Path, n_questions: int) -> dict[str, A
 def measure_server(home: Path, port: int, n_questions: int) -> dict[str, Any]:
     """Retrieval through a `chroma run` server holding the same case."""
     from assistant import CaseAssistant
-    from casefile.settings import ChromaSettings, Settings
+    from casefile.kernel.settings import ChromaSettings, Settings
 
     settings = Settings(home=home, chroma=ChromaSettings(host="127.0.0.1", port=port))
     assistant = CaseAssistant.open(settings, CASE)
@@ -168,12 +168,12 @@ def measure_quality(home: Path, backend: str, policyqa_limit: int | None) -> dic
     """hit@5 of retrieval alone on the demo set and on PolicyQA dev, with one embedder backend."""
     from assistant.retrieval import HybridRetriever
     from bench.corpus import POLICYQA
-    from casefile.cases import open_case
+    from vectorstore.cases import open_case
     from casefile.evaluation.metrics import retrieval_metrics
     from casefile.evaluation.questions import load_questions
     from casefile.evaluation.runner import CaseTexts, resolve_evidence
     from casefile.evaluation.squad import convert_squad
-    from casefile.settings import EmbeddingSettings, Settings
+    from casefile.kernel.settings import EmbeddingSettings, Settings
     from ingest.pipeline import ingest_paths
 
     settings = Settings(home=home, embedding=EmbeddingSettings(backend=backend))
@@ -402,7 +402,7 @@ def main() -> None:
         elif kind == "reference":
             out = measure_reference(Path(rest[0]), Path(rest[1]), int(rest[2]))
         elif kind == "export":
-            from casefile.settings import Settings
+            from casefile.kernel.settings import Settings
             from vectorstore.embeddings import make_embeddings
 
             settings = Settings()

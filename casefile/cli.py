@@ -16,8 +16,8 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from casefile.errors import CasefileError
-from casefile.settings import Settings
+from casefile.kernel.errors import CasefileError, UnknownModel
+from casefile.kernel.settings import Settings
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
@@ -54,7 +54,7 @@ def ingest(
     """Add documents to a case; unchanged files are skipped, changed ones replaced."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-    from casefile.cases import open_case
+    from vectorstore.cases import open_case
     from ingest.pipeline import discover_files, ingest_paths
 
     settings = load_settings(case)
@@ -104,7 +104,7 @@ def sources(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """List a case's documents."""
-    from casefile.cases import open_case
+    from vectorstore.cases import open_case
 
     store = open_case(load_settings(case), create=False)
     records = store.records()
@@ -157,7 +157,7 @@ def remove(
     case: CaseOption = None,
 ) -> None:
     """Delete a document and its chunks from a case."""
-    from casefile.cases import open_case
+    from vectorstore.cases import open_case
 
     store = open_case(load_settings(case), create=False)
     record = store.find(doc)
@@ -199,7 +199,7 @@ def ask(
     if model:
         try:
             ModelSpec.parse(model)
-        except ValueError as exc:
+        except UnknownModel as exc:
             raise typer.BadParameter(str(exc), param_hint="--model") from exc
     assistant = CaseAssistant.open(settings)
     with err.status("answering…", spinner="dots") if err.is_terminal else _nothing():
@@ -263,7 +263,7 @@ def serve(
     port: Annotated[int | None, typer.Option(help="Port (env CASEFILE_APP_PORT; default 7860).")] = None,
     auth: Annotated[
         str | None,
-        typer.Option(envvar=["CASEFILE_AUTH", "CASEFILE_APP_AUTH"], help="user:password; required off 127.0.0.1."),
+        typer.Option(help="user:password; required off 127.0.0.1 (env CASEFILE_APP_AUTH or CASEFILE_AUTH)."),
     ] = None,
     share: Annotated[bool, typer.Option(help="Also open a public share link (needs --auth).")] = False,
 ) -> None:
@@ -328,7 +328,7 @@ def evaluate(
     for spec in models:
         try:
             ModelSpec.parse(spec)
-        except ValueError as exc:
+        except UnknownModel as exc:
             raise typer.BadParameter(str(exc), param_hint="--model") from exc
     if squad is not None:
         questions, case = _prepare_squad(squad, out_dir, case)
@@ -381,7 +381,7 @@ def _prepare_squad(squad: Path, out_dir: Path, case: str | None) -> tuple[Path, 
     """Convert a SQuAD file into documents + questions under `out_dir` and ingest them."""
     import re
 
-    from casefile.cases import open_case
+    from vectorstore.cases import open_case
     from casefile.evaluation.squad import convert_squad
     from ingest.pipeline import ingest_paths
 
@@ -404,7 +404,7 @@ def _prepare_squad(squad: Path, out_dir: Path, case: str | None) -> tuple[Path, 
 @app.command()
 def cases() -> None:
     """List the cases in the store."""
-    from casefile.cases import open_case
+    from vectorstore.cases import open_case
     from vectorstore.store import list_cases, make_client
 
     settings = load_settings()

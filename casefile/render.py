@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 
-from assistant.types import Answer, Citation
+from casefile.kernel.records import Answer, Citation
 
 CONTEXT_CHARS = 320
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")

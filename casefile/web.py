@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import shutil
 import tempfile
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import gradio as gr
 
 from assistant import Answer, CaseAssistant
-from casefile.errors import CasefileError
+from casefile.kernel.errors import CasefileError
 from casefile.render import chat_markdown, export_markdown, safe_markdown, sources_html
-from casefile.settings import Settings, check_case_name
+from casefile.kernel.settings import Settings, check_case_name
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +33,8 @@ CSS = """
 
 
 class Cases:
-    """The assistants of the cases opened by the app: one embedder and one set of chat models."""
+    """The assistants of the cases opened by the app, sharing one embedder and one Chroma
+    client; chat models come from the process's one registry."""
 
     def __init__(self, settings: Settings) -> None:
         from vectorstore.embeddings import make_embeddings
@@ -41,10 +43,15 @@ class Cases:
         self.settings = settings
         self.client = make_client(settings)
         self.embeddings = make_embeddings(settings.embedding, settings.home)
-        self.chat_models: dict[str, Any] = {}
         self._assistants: dict[str, CaseAssistant] = {}
         self._lock = threading.Lock()
-        self._texts: dict[str, str] = {}
+        self._upload_locks: dict[str, threading.Lock] = {}
+
+    def upload_lock(self, case: str) -> threading.Lock:
+        """Held while files are copied into a case's uploads folder and ingested, so two
+        sessions adding a file of the same name never ingest each other's copy."""
+        with self._lock:
+            return self._upload_locks.setdefault(case, threading.Lock())
 
     def names(self) -> list[str]:
         from vectorstore.store import list_cases
@@ -52,17 +59,32 @@ class Cases:
         return list_cases(self.client) or [self.settings.case]
 
     def assistant(self, case: str) -> CaseAssistant:
-        from vectorstore.store import CaseStore
+        from vectorstore.cases import open_case
 
         case = check_case_name(case)
         with self._lock:
             if case not in self._assistants:
-                store = CaseStore(self.client, case, self.embeddings)
-                self._assistants[case] = CaseAssistant(store, self.settings, chat_models=self.chat_models)
+                store = open_case(
+                    self.settings, case, embeddings=self.embeddings, client=self.client
+                )
+                self._assistants[case] = CaseAssistant(store, self.settings)
             return self._assistants[case]
 
     def document_text(self, case: str, doc_id: str) -> str:
         return self.assistant(case).store.document_text(doc_id)
+
+
+def user_errors(function: Callable[..., Any]) -> Callable[..., Any]:
+    """An API function whose domain errors reach the caller as their message (gr.Error)."""
+
+    @functools.wraps(function)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return function(*args, **kwargs)
+        except CasefileError as exc:
+            raise gr.Error(str(exc)) from exc
+
+    return wrapper
 
 
 def available_models(settings: Settings) -> list[str]:
@@ -128,7 +150,7 @@ def build_app(settings: Settings) -> gr.Blocks:
                     partial += event
                     draft = f"{safe_markdown(partial)}\n\n*verifying against the documents…*"
                     yield [*chat, {"role": "assistant", "content": draft}], gr.skip(), answers, ""
-        except (CasefileError, ValueError) as exc:
+        except CasefileError as exc:
             note = f"*{safe_markdown(str(exc))}*"
             yield [*chat, {"role": "assistant", "content": note}], gr.skip(), answers, ""
 
@@ -143,28 +165,30 @@ def build_app(settings: Settings) -> gr.Blocks:
         folder = settings.case_dir(case) / "uploads"
         folder.mkdir(parents=True, exist_ok=True)
         rows: list[list[str]] = []
-        accepted: list[Path] = []
         limit = settings.ingest.max_file_mb * 1024 * 1024
-        for path in map(Path, files):
-            name = safe_upload_name(path.name)
-            if Path(name).suffix.lower() not in suffixes:
-                rows.append([name, "failed", f"not an allowed type (allowed: {', '.join(suffixes)})"])
-            elif path.stat().st_size > limit:
-                rows.append([name, "failed", f"over the {settings.ingest.max_file_mb:g} MB limit"])
-            else:
-                target = folder / name
-                shutil.copyfile(path, target)
-                accepted.append(target)
         store = cases.assistant(case).store
-        total = max(1, len(accepted))
-        done = [0]
+        with cases.upload_lock(case):
+            accepted: list[Path] = []
+            for path in map(Path, files):
+                name = safe_upload_name(path.name)
+                if Path(name).suffix.lower() not in suffixes:
+                    allowed = ", ".join(suffixes)
+                    rows.append([name, "failed", f"not an allowed type (allowed: {allowed})"])
+                elif path.stat().st_size > limit:
+                    rows.append([name, "failed", f"over the {settings.ingest.max_file_mb:g} MB limit"])
+                else:
+                    target = folder / name
+                    shutil.copyfile(path, target)
+                    accepted.append(target)
+            total = max(1, len(accepted))
+            done = [0]
 
-        def advance(outcome):
-            done[0] += 1
-            if progress is not None:
-                progress((done[0], total), desc=f"ingested {outcome.path.name}")
+            def advance(outcome):
+                done[0] += 1
+                if progress is not None:
+                    progress((done[0], total), desc=f"ingested {outcome.path.name}")
 
-        report = ingest_paths(accepted, store, settings.ingest, on_file=advance)
+            report = ingest_paths(accepted, store, settings.ingest, on_file=advance)
         for outcome in report.outcomes:
             detail = outcome.reason or (f"{outcome.chunks} chunks" if outcome.chunks else "")
             rows.append([outcome.path.name, outcome.status, detail])
@@ -185,9 +209,27 @@ def build_app(settings: Settings) -> gr.Blocks:
         path.write_text(export_markdown(chosen, case), encoding="utf-8")
         return gr.update(value=str(path), visible=True)
 
-    def ask_api(question: str, case: str = settings.case, model: str = settings.model, k: int = settings.retrieval.k, docs: list[str] | None = None) -> dict:
-        """Ask a question of a case; returns the `casefile ask --json` object."""
-        return cases.assistant(case).ask(question, model=model, k=int(k), docs=docs or None).to_json()
+    def ask_api(
+        question: str,
+        case: str = settings.case,
+        model: str = settings.model,
+        k: int = settings.retrieval.k,
+        docs: list[str] | None = None,
+        history: list[list[str]] | None = None,
+    ) -> dict:
+        """Ask a question of a case; returns the `casefile ask --json` object.
+
+        `history` is the conversation so far as [question, answer] pairs, for follow-ups.
+        """
+        pairs = [tuple(pair) for pair in history or [] if len(pair) == 2]
+        assistant = cases.assistant(case)
+        return assistant.ask(question, pairs, model=model, k=int(k), docs=docs or None).to_json()
+
+    def remove_api(doc: str, case: str = settings.case) -> list[dict]:
+        """Remove a document (doc_id, id prefix or file name) from a case; returns the documents left."""
+        store = cases.assistant(case).store
+        store.delete_document(store.find(doc).doc_id)
+        return sources_api(case)
 
     def sources_api(case: str = settings.case) -> list[dict]:
         """The documents of a case."""
@@ -231,8 +273,9 @@ def build_app(settings: Settings) -> gr.Blocks:
         export_all.click(lambda a, c: export(a, c, False), [answers, case], exported, api_visibility="private")
         export_last.click(lambda a, c: export(a, c, True), [answers, case], exported, api_visibility="private")
         app.load(refresh, [case], [docs, listing, to_remove], api_visibility="private")
-        gr.api(ask_api, api_name="ask")
-        gr.api(sources_api, api_name="sources")
+        gr.api(user_errors(ask_api), api_name="ask")
+        gr.api(user_errors(sources_api), api_name="sources")
+        gr.api(user_errors(remove_api), api_name="remove")
     app.queue(default_concurrency_limit=settings.app.concurrency)
     return app
 
@@ -252,11 +295,10 @@ def serve(settings: Settings, *, block: bool = True) -> gr.Blocks:
     """Launch the app as the settings say; prints the URL."""
     check_exposure(settings)
     app = build_app(settings)
-    auth = tuple(settings.app.auth.split(":", 1)) if settings.app.auth else None
     app.launch(
         server_name=settings.app.host,
         server_port=settings.app.port,
-        auth=auth,
+        auth=settings.app.credentials(),
         share=settings.app.share,
         max_file_size=int(settings.ingest.max_file_mb * 1024 * 1024),
         css=CSS,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from ingest.documents import Chunk, ParsedDocument
-from ingest.sentences import split_sentences
+from casefile.kernel.records import Chunk, ParsedDocument
+from casefile.kernel.text import split_sentences
 
 _WHITESPACE = re.compile(r"\s+")
 

@@ -9,9 +9,9 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
-from casefile.errors import EmptyDocument, UnreadableFile, UnsupportedFile
+from casefile.kernel.errors import EmptyDocument, UnreadableFile, UnsupportedFile
 from ingest.cleaning import clean_news_text
-from ingest.documents import PageSpan, ParsedDocument
+from casefile.kernel.records import PageSpan, ParsedDocument
 
 log = logging.getLogger(__name__)
 

@@ -4,22 +4,26 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
-from casefile.errors import IngestError, UnreadableFile
-from casefile.settings import IngestSettings
+from casefile.kernel.errors import (
+    IngestError,
+    ModelUnavailable,
+    StoreUnavailable,
+    UnreadableFile,
+)
+from casefile.kernel.index import CaseWriter
+from casefile.kernel.records import DocumentRecord
+from casefile.kernel.settings import IngestSettings
 from ingest.chunking import chunk_document
-from ingest.documents import DocumentRecord
 from ingest.loaders import parse_document, supported_suffixes
-
-if TYPE_CHECKING:
-    from vectorstore.store import CaseStore
 
 log = logging.getLogger(__name__)
 
@@ -81,7 +85,7 @@ def discover_files(paths: Iterable[Path]) -> tuple[list[Path], list[FileOutcome]
 
 def ingest_paths(
     paths: Iterable[Path],
-    store: CaseStore,
+    store: CaseWriter,
     settings: IngestSettings,
     on_file: Callable[[FileOutcome], None] | None = None,
 ) -> IngestReport:
@@ -96,6 +100,13 @@ def ingest_paths(
             outcome = ingest_file(path, store, settings)
         except IngestError as exc:
             outcome = FileOutcome(path, "failed", reason=exc.reason)
+        except (StoreUnavailable, ModelUnavailable):
+            raise  # nothing else in the batch could be stored either
+        except Exception as exc:  # a parser bug on one odd file must not stop the batch
+            log.exception("%s: unexpected error while ingesting", path)
+            outcome = FileOutcome(
+                path, "failed", reason=f"unexpected error while reading it ({type(exc).__name__})"
+            )
         if outcome.status == "failed":
             log.info("%s: %s", path, outcome.reason)
         report.outcomes.append(outcome)
@@ -106,7 +117,7 @@ def ingest_paths(
     return report
 
 
-def ingest_file(path: Path, store: CaseStore, settings: IngestSettings) -> FileOutcome:
+def ingest_file(path: Path, store: CaseWriter, settings: IngestSettings) -> FileOutcome:
     """Ingest one file: unchanged files cost one hash; a changed file replaces its old version."""
     size = path.stat().st_size
     limit = settings.max_file_mb * 1024 * 1024
@@ -118,6 +129,14 @@ def ingest_file(path: Path, store: CaseStore, settings: IngestSettings) -> FileO
         )
     data = path.read_bytes()
     doc_id = hashlib.sha256(data).hexdigest()[:16]
+    # Two sessions adding the same file at once: the second finds it done by the first.
+    with _document_lock(store.case, doc_id):
+        return _ingest_bytes(path, data, doc_id, size, store, settings)
+
+
+def _ingest_bytes(
+    path: Path, data: bytes, doc_id: str, size: int, store: CaseWriter, settings: IngestSettings
+) -> FileOutcome:
     source = str(path.resolve())
     chunker = chunker_signature(settings)
     previous = [r for r in store.records_for_source(source) if r.doc_id != doc_id]
@@ -147,15 +166,26 @@ def ingest_file(path: Path, store: CaseStore, settings: IngestSettings) -> FileO
     return FileOutcome(path, status, doc_id, len(chunks), title=parsed.title)
 
 
-def finish_interrupted(store: CaseStore) -> list[str]:
-    """Remove what an interrupted ingest left half-written; its file is ingested again next time."""
+def finish_interrupted(store: CaseWriter) -> list[str]:
+    """Remove what a killed or failed ingest left half-written, so its file is ingested again.
+
+    Documents that another process or session is writing at this moment are left alone.
+    """
     repaired = []
-    for record in store.records(include_incomplete=True):
-        if not record.complete:
-            log.warning("removing the unfinished ingest of %s", record.source)
-            store.delete_document(record.doc_id)
-            repaired.append(record.source)
+    for record in store.abandoned_records():
+        log.warning("removing the unfinished ingest of %s", record.source)
+        store.delete_document(record.doc_id)
+        repaired.append(record.source)
     return repaired
+
+
+_LOCKS: dict[tuple[str, str], threading.Lock] = {}
+_LOCKS_GUARD = threading.Lock()
+
+
+def _document_lock(case: str, doc_id: str) -> threading.Lock:
+    with _LOCKS_GUARD:
+        return _LOCKS.setdefault((case, doc_id), threading.Lock())
 
 
 def chunker_signature(settings: IngestSettings) -> str:
@@ -163,6 +193,6 @@ def chunker_signature(settings: IngestSettings) -> str:
     return f"v1/{settings.chunk_size}/{settings.chunk_overlap}/{int(settings.drop_uppercase_lines)}"
 
 
-def _drop_versions(store: CaseStore, records: list[DocumentRecord]) -> None:
+def _drop_versions(store: CaseWriter, records: list[DocumentRecord]) -> None:
     for record in records:
         store.delete_document(record.doc_id)

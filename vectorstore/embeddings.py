@@ -17,12 +17,12 @@ from typing import TYPE_CHECKING, Any
 
 from langchain_core.embeddings import Embeddings
 
-from casefile.errors import ModelUnavailable
+from casefile.kernel.errors import ModelUnavailable
 
 if TYPE_CHECKING:
     from sentence_transformers import SentenceTransformer
 
-    from casefile.settings import EmbeddingSettings
+    from casefile.kernel.settings import EmbeddingSettings
 
 # Casefile never fetches weights: a model is a local folder or already in the local cache.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")

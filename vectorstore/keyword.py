@@ -3,25 +3,21 @@
 from __future__ import annotations
 
 import math
-import re
 from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
 
-_TOKEN = re.compile(r"[a-z0-9]+(?:[.,'’][a-z0-9]+)*")
-STOPWORDS = frozenset(
-    """a an and are as at be been but by did do does for from had has have he her his how i in
-    is it its of on or she that the their them they this to was were what when where which who
-    whom why will with would you your""".split()
-)
-
+from casefile.kernel.records import doc_id_of
+from casefile.kernel.text import content_words
 
 def tokenize(text: str) -> list[str]:
-    """Lower-cased word tokens without stop words; numbers keep their separators ("400,000")."""
-    tokens = _TOKEN.findall(text.lower().replace("’", "'"))
-    tokens = [t[:-2] if t.endswith("'s") else t for t in tokens]  # possessives: "lively's"
-    return [t for t in tokens if t not in STOPWORDS]
+    """The terms BM25 indexes: lower-cased content words, numbers with their separators.
+
+    Keyword search owns this choice; citation checking has its own use of the kernel's
+    word tokens, so retuning one never silently changes the other.
+    """
+    return content_words(text)
 
 
 @dataclass(frozen=True)
@@ -45,10 +41,10 @@ class KeywordIndex:
         if len(chunk_ids) != len(texts):
             raise ValueError(f"{len(chunk_ids)} chunk ids but {len(texts)} texts")
         self.chunk_ids = list(chunk_ids)
-        docs = sorted({c.split(":", 1)[0] for c in self.chunk_ids})
+        docs = sorted({doc_id_of(c) for c in self.chunk_ids})
         self._doc_index = {d: i for i, d in enumerate(docs)}
         self._chunk_doc = np.array(
-            [self._doc_index[c.split(":", 1)[0]] for c in self.chunk_ids], dtype=np.int32
+            [self._doc_index[doc_id_of(c)] for c in self.chunk_ids], dtype=np.int32
         )
         postings: dict[str, tuple[list[int], list[int]]] = {}
         lengths = np.zeros(len(texts), dtype=np.float32)

@@ -1,10 +1,14 @@
 """The only module that talks to chromadb: one chunk collection and one registry per case.
 
-A case is two collections: `casefile-<case>-chunks` holds the embedded chunks (through
-langchain-chroma) and `casefile-<case>-docs` holds one record per document, with the
-document's stored text, so that a quote can always be checked against its source.
-A record stays `complete=False` until all of its chunks are written: an ingest killed
-half-way leaves a record that the next ingest recognises and finishes.
+A case is two collections: `casefile-<case>-chunks` holds the embedded chunks and
+`casefile-<case>-docs` holds one record per document, with the document's stored text, so
+that a quote can always be checked against its source. Only chromadb's public collection
+API is used; `CaseStore.langchain_vectorstore()` offers the chunks to LangChain chains.
+
+A record stays `complete=False` until all of its chunks are written, and names its writer
+(host, process, and a heartbeat time): an ingest killed half-way leaves a record that the
+next ingest removes and does again, while a record another live process or session is
+still writing is left alone.
 """
 
 from __future__ import annotations
@@ -12,22 +16,26 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 import re
+import socket
 import threading
 import time
+import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from langchain_core.documents import Document
 from langchain_core.embeddings import Embeddings
 
-from casefile.errors import CaseNotFound, DocumentNotFound, StoreUnavailable
-from casefile.settings import Settings, check_case_name
-from ingest.documents import Chunk, DocumentRecord, PageSpan
+from casefile.kernel.errors import CaseNotFound, DocumentNotFound, StoreUnavailable
+from casefile.kernel.records import Chunk, DocumentRecord, PageSpan, doc_id_of
+from casefile.kernel.settings import Settings, check_case_name
 from vectorstore.keyword import KeywordIndex
 
 if TYPE_CHECKING:
     from chromadb.api import ClientAPI
+    from chromadb.api.models.Collection import Collection
     from langchain_chroma import Chroma
 
 log = logging.getLogger(__name__)
@@ -38,6 +46,13 @@ DOCS_SUFFIX = "-docs"
 WRITE_BATCH = 256
 READ_PAGE = 5000
 KEYWORD_RECHECK_S = 2.0
+# A writer on another machine that has not written for this long is taken for dead.
+STALE_WRITER_S = 15 * 60
+
+# This process, as named in the records it is writing; and what it is writing right now.
+PROCESS_WRITER = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+_WRITING: set[tuple[str, str]] = set()  # (collection of records, doc_id)
+_WRITING_LOCK = threading.Lock()
 
 
 def make_client(settings: Settings) -> ClientAPI:
@@ -80,8 +95,6 @@ class CaseStore:
     def __init__(
         self, client: ClientAPI, case: str, embeddings: Embeddings, *, create: bool = True
     ) -> None:
-        from langchain_chroma import Chroma
-
         self.case = check_case_name(case)
         self.client = client
         self.embeddings = embeddings
@@ -89,12 +102,13 @@ class CaseStore:
         if not create and case not in list_cases(client):
             raise CaseNotFound(f"no case named {case!r}; the cases are: {list_cases(client)}")
         try:
-            self._docs = client.get_or_create_collection(docs_name, embedding_function=None)
-            self.vectors: Chroma = Chroma(
-                client=client,
-                collection_name=f"{PREFIX}{case}{CHUNKS_SUFFIX}",
-                embedding_function=embeddings,
-                collection_metadata={"hnsw:space": "cosine"},
+            self._docs: Collection = client.get_or_create_collection(
+                docs_name, embedding_function=None
+            )
+            self._chunks: Collection = client.get_or_create_collection(
+                f"{PREFIX}{case}{CHUNKS_SUFFIX}",
+                metadata={"hnsw:space": "cosine"},
+                embedding_function=None,
             )
         except Exception as exc:  # connection and server errors surface here first
             raise StoreUnavailable(f"cannot open case {case!r} in Chroma: {exc}") from exc
@@ -161,15 +175,42 @@ class CaseStore:
         chunker: str = "",
     ) -> None:
         """Store a document and its chunks; the record is marked complete only at the end."""
-        pending = _metadata(record, complete=False, chunker=chunker, pages=pages)
-        self._docs.upsert(ids=[record.doc_id], embeddings=[[0.0]], documents=[text], metadatas=[pending])
-        self._delete_chunks(record.doc_id)  # leftovers of an earlier, interrupted write
-        for batch_start in range(0, len(chunks), WRITE_BATCH):
-            self._add_chunk_batch(record, chunks[batch_start : batch_start + WRITE_BATCH])
-        done = _metadata(record, complete=True, chunker=chunker, pages=pages)
-        done["chunk_count"] = len(chunks)
-        self._docs.update(ids=[record.doc_id], metadatas=[done])
+        key = (self._docs.name, record.doc_id)
+        with _WRITING_LOCK:
+            _WRITING.add(key)
+        try:
+            pending = _metadata(record, complete=False, chunker=chunker, pages=pages)
+            self._docs.upsert(
+                ids=[record.doc_id], embeddings=[[0.0]], documents=[text], metadatas=[pending]
+            )
+            self._delete_chunks(record.doc_id)  # leftovers of an earlier, interrupted write
+            for batch_start in range(0, len(chunks), WRITE_BATCH):
+                self._add_chunk_batch(record, chunks[batch_start : batch_start + WRITE_BATCH])
+                if batch_start:
+                    self._docs.update(ids=[record.doc_id], metadatas=[{"heartbeat": time.time()}])
+            done = _metadata(record, complete=True, chunker=chunker, pages=pages)
+            done["chunk_count"] = len(chunks)
+            self._docs.update(ids=[record.doc_id], metadatas=[done])
+        finally:
+            with _WRITING_LOCK:
+                _WRITING.discard(key)
         self._keyword = None
+
+    def abandoned_records(self) -> list[DocumentRecord]:
+        """Incomplete records whose writer is gone: killed, crashed, or silent for too long.
+
+        A record that another live process, or another session of this one, is still
+        writing is never among them.
+        """
+        got = self._docs.get(where={"complete": False}, include=["metadatas"])
+        abandoned = []
+        for doc_id, meta in zip(got["ids"], got["metadatas"] or [], strict=True):
+            if _writer_gone(str(meta.get("writer", "")), float(meta.get("heartbeat", 0.0))):
+                with _WRITING_LOCK:
+                    busy = (self._docs.name, doc_id) in _WRITING
+                if not busy:
+                    abandoned.append(_record(doc_id, meta))
+        return abandoned
 
     def _add_chunk_batch(self, record: DocumentRecord, chunks: Sequence[Chunk]) -> None:
         """Embed and add chunks; a chunk whose exact text the case already holds reuses its vector."""
@@ -181,7 +222,8 @@ class CaseStore:
         if fresh:
             known.update(zip(fresh, self.embeddings.embed_documents([text_of[h] for h in fresh]), strict=True))
         self.embedded_chunks += len(fresh)
-        self.vectors._collection.add(
+        # upsert: a writer that repeats an interrupted write puts the same chunk ids again
+        self._chunks.upsert(
             ids=[c.id for c in chunks],
             embeddings=[known[h] for h in hashes],
             documents=texts,
@@ -192,7 +234,7 @@ class CaseStore:
         """Stored vectors of chunks with these text hashes (one per hash)."""
         if not hashes:
             return {}
-        got = self.vectors._collection.get(
+        got = self._chunks.get(
             where={"text_hash": {"$in": sorted(set(hashes))}}, include=["metadatas", "embeddings"]
         )
         return {
@@ -207,9 +249,7 @@ class CaseStore:
         self._keyword = None
 
     def _delete_chunks(self, doc_id: str) -> None:
-        ids = self.vectors.get(where={"doc_id": doc_id}, include=[])["ids"]
-        if ids:
-            self.vectors.delete(ids=ids)
+        self._chunks.delete(where={"doc_id": doc_id})
 
     def chunker_of(self, doc_id: str) -> str:
         got = self._docs.get(ids=[doc_id], include=["metadatas"])
@@ -218,7 +258,7 @@ class CaseStore:
     # -- reading chunks ----------------------------------------------------------------
 
     def chunk_count(self) -> int:
-        return self.vectors._collection.count()
+        return self._chunks.count()
 
     def chunks(self, doc_id: str | None = None) -> list[Document]:
         """Stored chunks (of one document, or all), ordered by document and position."""
@@ -234,7 +274,7 @@ class CaseStore:
         large case overflows SQLite's limit on query variables."""
         offset = 0
         while True:
-            got = self.vectors._collection.get(
+            got = self._chunks.get(
                 where=where, include=include, limit=READ_PAGE, offset=offset  # type: ignore[arg-type]
             )
             yield from zip(got["ids"], *(got[field] for field in include), strict=True)
@@ -251,7 +291,7 @@ class CaseStore:
         where = {"doc_id": {"$in": sorted(doc_ids)}} if doc_ids is not None else None
         if doc_ids is not None and not doc_ids:
             return []
-        got = self.vectors._collection.query(
+        got = self._chunks.query(
             query_embeddings=[vector],
             n_results=k,
             where=where,
@@ -268,7 +308,7 @@ class CaseStore:
         """Chunks with their stored embeddings, in the order of `ids`."""
         if not ids:
             return []
-        got = self.vectors._collection.get(ids=ids, include=["documents", "metadatas", "embeddings"])
+        got = self._chunks.get(ids=ids, include=["documents", "metadatas", "embeddings"])
         found = {
             chunk_id: (Document(page_content=text, metadata=meta, id=chunk_id), list(vector))
             for chunk_id, text, meta, vector in zip(
@@ -292,7 +332,7 @@ class CaseStore:
                 rows = [
                     (chunk_id, text)
                     for chunk_id, text in self._paged(None, ["documents"])
-                    if chunk_id.split(":", 1)[0] in complete
+                    if doc_id_of(chunk_id) in complete
                 ]
                 index = KeywordIndex([r[0] for r in rows], [r[1] for r in rows])
                 self._keyword = (complete, index)
@@ -300,8 +340,25 @@ class CaseStore:
 
     def delete_case(self) -> None:
         """Drop the case's two collections."""
-        for name in (self.vectors._collection.name, self._docs.name):
+        for name in (self._chunks.name, self._docs.name):
             self.client.delete_collection(name)
+
+    def keyword_search(
+        self, query: str, k: int, doc_ids: set[str] | None = None
+    ) -> list[tuple[str, float]]:
+        """(chunk id, BM25 score) of the `k` best chunks for `query`."""
+        return [(hit.chunk_id, hit.score) for hit in self.keyword_index().search(query, k, doc_ids)]
+
+    def langchain_vectorstore(self) -> Chroma:
+        """The case's chunks as a LangChain vector store, for use in a user's own chain."""
+        from langchain_chroma import Chroma
+
+        return Chroma(
+            client=self.client,
+            collection_name=self._chunks.name,
+            embedding_function=self.embeddings,
+            collection_metadata={"hnsw:space": "cosine"},
+        )
 
 
 def _metadata(
@@ -319,6 +376,9 @@ def _metadata(
         "chunker": chunker,
         "pages": json.dumps([[p.number, p.start, p.end] for p in pages]),
     }
+    if not complete:
+        meta["writer"] = PROCESS_WRITER
+        meta["heartbeat"] = time.time()
     if record.date:
         meta["date"] = record.date
     return meta
@@ -336,7 +396,29 @@ def _record(doc_id: str, meta: dict[str, Any]) -> DocumentRecord:
         size_bytes=int(meta.get("size_bytes", 0)),
         ingested_at=meta["ingested_at"],
         complete=bool(meta.get("complete", False)),
+        writer=str(meta.get("writer", "")),
     )
+
+
+def _writer_gone(writer: str, heartbeat: float) -> bool:
+    """Whether the process named `writer` can no longer finish its write."""
+    if not writer or time.time() - heartbeat > STALE_WRITER_S:
+        return True
+    if writer == PROCESS_WRITER:
+        return True  # ours, and not being written now (the caller checks): a failed write
+    host, _, rest = writer.partition(":")
+    if host != socket.gethostname():
+        return False
+    pid = int(rest.split(":", 1)[0] or 0)
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:
+        return False
+    # Alive; but if that pid's process is this one under another token (pid reuse after a
+    # restart), the old writer is gone.
+    return pid == os.getpid()
 
 
 def text_hash(text: str) -> str:

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from assistant.types import Answer, Passage
-from casefile.errors import CasefileError
+from casefile.kernel.records import Answer, Passage
+from casefile.kernel.errors import CasefileError
 from casefile.evaluation.metrics import (
     Span,
     contains_answer,
@@ -73,7 +73,7 @@ def run_eval(
                         k=k,
                         docs=[question.doc] if question.doc else None,
                     )
-                except (CasefileError, ValueError) as exc:
+                except CasefileError as exc:
                     run.problems.append(f"{question.id} ({model}): {exc}")
                 else:
                     row = score(question, answer, gold, assistant.verifier)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from casefile.settings import Settings
+from casefile.kernel.settings import Settings
 from tests.conftest import SEED, free_port
 
 HOSTILE = (
@@ -22,7 +22,7 @@ HOSTILE = (
 @pytest.fixture(scope="session")
 def app_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A data folder holding the seed article and a document full of markup and script."""
-    from casefile.cases import open_case
+    from vectorstore.cases import open_case
     from ingest.pipeline import ingest_paths
 
     home = tmp_path_factory.mktemp("app-home")

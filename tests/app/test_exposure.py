@@ -5,8 +5,8 @@ import sys
 
 import pytest
 
-from casefile.errors import CasefileError
-from casefile.settings import AppSettings, Settings
+from casefile.kernel.errors import CasefileError
+from casefile.kernel.settings import AppSettings, Settings
 from casefile.web import check_exposure
 
 
@@ -41,3 +41,11 @@ def test_serve_command_refuses_and_says_how():
     assert result.returncode == 2
     assert "refusing to serve on 0.0.0.0 without authentication" in result.stderr
     assert "CASEFILE_AUTH" in result.stderr
+
+
+def test_auth_is_a_secret_read_from_casefile_auth(monkeypatch):
+    monkeypatch.setenv("CASEFILE_AUTH", "editor:s3cret")
+    settings = Settings()
+    assert settings.app.credentials() == ("editor", "s3cret")
+    assert "s3cret" not in repr(settings) and "s3cret" not in str(settings.model_dump())
+    check_exposure(settings.model_copy(update={"app": settings.app.model_copy(update={"host": "0.0.0.0"})}))

@@ -1,6 +1,6 @@
 """What the chat and the sources panel show: document text is always text, never markup."""
 
-from assistant.types import Answer, AnswerSentence, Citation, Passage
+from casefile.kernel.records import Answer, AnswerSentence, Citation, Passage
 from casefile.render import chat_markdown, export_markdown, safe_markdown, sources_html
 
 TEXT = "Intro. <script>alert(1)</script> The deadline is June 2. <img src=x onerror=alert(2)> [x](javascript:alert(3)) Tail."

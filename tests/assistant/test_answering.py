@@ -9,8 +9,10 @@ from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
 
 from assistant import Answer, CaseAssistant
+from assistant.models import ChatModels
 from assistant.prompting import NOT_ANSWERED
-from casefile.settings import IngestSettings
+from casefile.kernel.errors import EmptyQuestion, UnknownModel
+from casefile.kernel.settings import IngestSettings
 from ingest.pipeline import ingest_paths
 from tests.conftest import SEED
 from vectorstore.store import CaseStore, make_client
@@ -48,7 +50,7 @@ def case(settings, word_embeddings, tmp_path) -> CaseStore:
 
 
 def assistant_with(case, settings, **models) -> CaseAssistant:
-    return CaseAssistant(case, settings, chat_models=models)
+    return CaseAssistant(case, settings, chat_models=ChatModels(models))
 
 
 def assert_verbatim(answer: Answer, store: CaseStore) -> None:
@@ -70,7 +72,7 @@ def test_a_question_the_documents_do_not_answer_is_refused_with_nearest_passages
     answer = assistant_with(case, settings).ask("What is Blake Lively’s net worth?")
     assert not answer.answerable
     assert answer.answer == NOT_ANSWERED
-    assert answer.citations == [] and answer.passages
+    assert answer.citations == () and answer.passages
 
 
 def test_supported_model_sentences_are_kept_and_cited(case, settings):
@@ -184,7 +186,7 @@ def test_date_filter_excludes_undated_documents(case, settings):
     answer = assistant_with(case, settings).ask(
         "Who is the judge?", date_from=date(2025, 1, 1), date_to=date(2025, 12, 31)
     )
-    assert answer.passages == [] and not answer.answerable
+    assert answer.passages == () and not answer.answerable
 
 
 def test_json_has_the_documented_fields(case, settings):
@@ -213,8 +215,22 @@ def test_passages_from_overlapping_chunks_are_merged(case, settings):
 
 
 def test_an_unknown_model_is_refused_by_name(case, settings):
-    with pytest.raises(ValueError, match="unknown model 'gpt5'"):
+    with pytest.raises(UnknownModel, match="unknown model 'gpt5'"):
         assistant_with(case, settings).ask("Who is the judge?", model="gpt5")
+
+
+def test_an_empty_question_is_a_domain_error(case, settings):
+    with pytest.raises(EmptyQuestion, match="the question is empty"):
+        assistant_with(case, settings).ask("   ")
+
+
+def test_the_answer_is_frozen_once_built(case, settings):
+    import dataclasses
+
+    answer = assistant_with(case, settings).ask("Who is the judge?")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        answer.notice = "changed"  # type: ignore[misc]
+    assert answer.timings["total"] > 0 and answer.standalone_question == "Who is the judge?"
 
 
 def test_a_sentence_that_only_restates_the_question_is_removed(case, settings):

@@ -51,7 +51,7 @@ def test_extractive_answers_with_a_verbatim_citation_holding_the_answer(assistan
 def test_questions_the_article_does_not_answer_are_refused(assistant, question):
     answer = assistant.ask(question, model="extractive")
     assert not answer.answerable
-    assert answer.citations == []
+    assert answer.citations == ()
 
 
 @pytest.mark.parametrize(("question", "expected"), ANSWERABLE.items())

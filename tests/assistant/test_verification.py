@@ -3,7 +3,7 @@
 import pytest
 
 from assistant.sentence_vectors import SentenceEmbeddingCache
-from assistant.types import Passage
+from casefile.kernel.records import Passage
 from assistant.verification import CitationVerifier, split_cited_sentences
 
 SUIT = "Justin Baldoni sued Blake Lively and Ryan Reynolds for $400 million. The suit was filed in January."

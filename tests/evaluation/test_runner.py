@@ -8,11 +8,12 @@ from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage
 
 from assistant import CaseAssistant
+from assistant.models import ChatModels
 from casefile.evaluation.questions import EvalQuestion
 from casefile.evaluation.report import summarize, write_reports
 from casefile.evaluation.runner import find_quote, read_rows, resolve_evidence, run_eval
 from casefile.evaluation.squad import convert_squad
-from casefile.settings import IngestSettings
+from casefile.kernel.settings import IngestSettings
 from ingest.pipeline import ingest_paths
 from tests.conftest import SEED
 from vectorstore.store import CaseStore, make_client
@@ -113,7 +114,7 @@ def test_two_models_side_by_side_with_citation_scores(case, settings, tmp_path):
             ]
         )
     )
-    assistant = CaseAssistant(case, settings, chat_models={"openai:fake": invented})
+    assistant = CaseAssistant(case, settings, chat_models=ChatModels({"openai:fake": invented}))
     run = run_eval(assistant, [LAWYERS], ["extractive", "openai:fake"], tmp_path)
     summary = summarize(run.rows, ["extractive", "openai:fake"])
     assert list(summary) == ["extractive", "openai:fake"]

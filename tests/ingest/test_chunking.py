@@ -1,9 +1,9 @@
 import pytest
 
 from ingest.chunking import chunk_document
-from ingest.documents import PageSpan, ParsedDocument
+from casefile.kernel.records import PageSpan, ParsedDocument
 from ingest.loaders import parse_document
-from ingest.sentences import split_sentences
+from casefile.kernel.text import split_sentences
 from tests.conftest import SEED
 
 

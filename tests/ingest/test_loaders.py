@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from casefile.errors import EmptyDocument, UnreadableFile, UnsupportedFile
+from casefile.kernel.errors import EmptyDocument, UnreadableFile, UnsupportedFile
 from ingest.loaders import parse_document
 from tests.documents import HTML_ARTICLE, write_docx, write_encrypted_pdf, write_pdf
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from casefile.settings import IngestSettings
+from casefile.kernel.settings import IngestSettings
 from ingest.pipeline import ingest_paths
 from tests.conftest import SEED
 from tests.documents import HTML_ARTICLE, write_docx, write_encrypted_pdf, write_pdf
@@ -191,3 +191,66 @@ def test_a_changed_document_re_embeds_only_its_changed_chunks(settings, fake_emb
     copy.write_text("A copy with a new first line.\n" + text, encoding="utf-8")
     ingest(copy, store)
     assert len(counting.embedded) < total  # chunks identical to the article's are not embedded again
+
+
+class GatedEmbeddings(CountingEmbeddings):
+    """Blocks inside embedding until released, to hold a write open at a known point."""
+
+    def __init__(self, inner, gate_text: str):
+        super().__init__(inner)
+        import threading
+
+        self.gate_text = gate_text
+        self.entered = threading.Event()
+        self.release = threading.Event()
+
+    def embed_documents(self, texts):
+        if any(self.gate_text in t for t in texts):
+            self.entered.set()
+            assert self.release.wait(30)
+        return super().embed_documents(texts)
+
+
+def test_an_ingest_never_deletes_a_document_another_session_is_writing(settings, fake_embeddings, tmp_path):
+    import threading
+
+    from vectorstore.store import CaseStore, make_client
+
+    gated = GatedEmbeddings(fake_embeddings, "slow upload")
+    store = CaseStore(make_client(settings), "shared", gated)
+    slow = tmp_path / "slow.txt"
+    slow.write_text("This is the slow upload of a long filing.", encoding="utf-8")
+    quick = tmp_path / "quick.txt"
+    quick.write_text("A quick note from the clerk's office.", encoding="utf-8")
+
+    writer = threading.Thread(target=lambda: ingest(slow, store))
+    writer.start()
+    assert gated.entered.wait(30)  # the slow document's record is written, its chunks are not
+    other = ingest(quick, store)  # a second session's upload runs the clean-up meanwhile
+    assert other.repaired == []
+    gated.release.set()
+    writer.join(30)
+
+    assert sorted(r.name for r in store.records()) == ["quick.txt", "slow.txt"]
+    assert store.chunk_count() == sum(r.chunk_count for r in store.records())
+
+
+def test_a_record_left_by_a_dead_process_is_cleaned_up(settings, fake_embeddings, tmp_path):
+    import socket
+
+    from vectorstore.store import CaseStore, make_client
+
+    store = CaseStore(make_client(settings), "dead", fake_embeddings)
+    path = tmp_path / "article.txt"
+    shutil.copy(SEED, path)
+    ingest(path, store)
+    record = store.records()[0]
+    # As a killed process leaves it: incomplete, written by a pid that no longer runs.
+    store._docs.update(
+        ids=[record.doc_id],
+        metadatas=[{"complete": False, "writer": f"{socket.gethostname()}:999999999:dead"}],
+    )
+    assert store.records() == []
+    report = ingest(path, store)
+    assert report.repaired == [str(path.resolve())]
+    assert [r.doc_id for r in store.records()] == [record.doc_id]

@@ -2,9 +2,9 @@
 
 import pytest
 
-from casefile.cases import open_case
-from casefile.errors import StoreUnavailable
-from casefile.settings import Settings
+from vectorstore.cases import open_case
+from casefile.kernel.errors import StoreUnavailable
+from casefile.kernel.settings import Settings
 from ingest.pipeline import ingest_paths
 from tests.conftest import SEED, free_port
 
@@ -27,7 +27,7 @@ def test_ingest_search_and_remove_through_the_server(server_settings, real_embed
     again = ingest_paths([SEED], store, server_settings.ingest)
     assert again.count("unchanged") == 1
     assert store.chunk_count() == store.records()[0].chunk_count
-    found = store.vectors.similarity_search("Which judge is on the case?", k=3)
+    found = store.langchain_vectorstore().similarity_search("Which judge is on the case?", k=3)
     assert any("Judge Lewis Liman" in d.page_content for d in found)
     assert not (server_settings.home / "chroma").exists()  # nothing went to the embedded store
 

@@ -6,7 +6,7 @@ import shutil
 import numpy as np
 import pytest
 
-from casefile.errors import ModelUnavailable
+from casefile.kernel.errors import ModelUnavailable
 from tests.conftest import SEED
 from vectorstore.embeddings import OnnxEmbeddings, bundled_model_path
 

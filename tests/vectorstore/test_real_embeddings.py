@@ -3,8 +3,8 @@
 import numpy as np
 import pytest
 
-from casefile.errors import ModelUnavailable
-from casefile.settings import IngestSettings
+from casefile.kernel.errors import ModelUnavailable
+from casefile.kernel.settings import IngestSettings
 from ingest.pipeline import ingest_paths
 from tests.conftest import SEED
 from vectorstore.embeddings import SentenceTransformerEmbeddings
@@ -42,5 +42,5 @@ def test_seed_case_dense_search_finds_the_passage(settings, real_embeddings):
         "How much did Baldoni sue for?": "$400 million",
     }
     for question, answer in cases.items():
-        found = store.vectors.similarity_search(question, k=3)
+        found = store.langchain_vectorstore().similarity_search(question, k=3)
         assert any(answer in d.page_content for d in found), question

@@ -1,7 +1,7 @@
 import pytest
 
-from casefile.errors import CaseNotFound, DocumentNotFound
-from casefile.settings import IngestSettings
+from casefile.kernel.errors import CaseNotFound, DocumentNotFound
+from casefile.kernel.settings import IngestSettings
 from ingest.pipeline import ingest_paths
 from tests.conftest import SEED
 from vectorstore.store import CaseStore, list_cases, make_client
@@ -48,7 +48,7 @@ def test_data_survives_reopening_the_embedded_store(settings, fake_embeddings):
 def test_keyword_index_finds_exact_names_and_numbers(store):
     ingest_paths([SEED], store, IngestSettings())
     hits = store.keyword_index().search("$400 million", k=2)
-    assert "$400 million" in store.vectors.get_by_ids([hits[0].chunk_id])[0].page_content
+    assert "$400 million" in store.chunks_by_id([hits[0].chunk_id])[0][0].page_content
     assert store.keyword_index() is store.keyword_index()  # not rebuilt between queries
 
 

@@ -44,3 +44,23 @@ class StoreUnavailable(CasefileError):
 
 class ModelUnavailable(CasefileError):
     """A model could not be loaded or reached."""
+
+
+class UnknownModel(CasefileError):
+    """A model spec names no backend Casefile knows."""
+
+
+class EmptyQuestion(CasefileError):
+    """A question with nothing in it was asked."""
+
+
+class InvalidSetting(CasefileError):
+    """A value given for a setting (a case name, k, a date) cannot be used."""
+
+
+class InvalidCaseName(InvalidSetting, ValueError):
+    """A name that cannot name a case (also a ValueError, so settings validation reports it)."""
+
+
+class OcrUnavailable(CasefileError):
+    """A page needs OCR and no OCR engine is installed (or OCR is turned off)."""

@@ -1,4 +1,4 @@
-from ingest.sentences import split_sentences
+from casefile.kernel.text import split_sentences
 
 
 def sentences(text: str) -> list[str]:

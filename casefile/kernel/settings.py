@@ -6,12 +6,17 @@ Sections are nested and flattened into the environment with one underscore:
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, Field, field_validator, model_validator
+from pydantic import BaseModel, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from casefile.kernel.errors import InvalidCaseName
+
+
 
 CASE_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,46}[a-z0-9]$|^[a-z0-9]$")
 
@@ -88,23 +93,48 @@ class LLMSettings(BaseModel):
     temperature: float = Field(0.0, description="Sampling temperature of generative models.")
     context: int = Field(4096, description="Context window for local GGUF models, in tokens.")
     threads: int | None = Field(None, description="CPU threads for local models (default: all).")
+    openai_base_url: str | None = Field(
+        None,
+        description="URL of the OpenAI-compatible server for openai:MODEL (default: the "
+        "OPENAI_BASE_URL variable, else OpenAI's own).",
+    )
+    openai_api_key: SecretStr | None = Field(
+        None,
+        description="Key for the OpenAI-compatible server (default: the OPENAI_API_KEY "
+        "variable; a local server needs none).",
+    )
+    ollama_host: str | None = Field(
+        None, description="URL of the Ollama server (default: the OLLAMA_HOST variable, else "
+        "http://127.0.0.1:11434)."
+    )
 
 
 class AppSettings(BaseModel):
     host: str = Field("127.0.0.1", description="Address the web app listens on.")
     port: int = Field(7860, description="Port of the web app.")
-    auth: str | None = Field(
-        None, description="user:password required to use the app; needed off 127.0.0.1."
+    auth: SecretStr | None = Field(
+        None,
+        description="user:password required to use the app; needed off 127.0.0.1 "
+        "(CASEFILE_APP_AUTH, or CASEFILE_AUTH).",
     )
     share: bool = Field(False, description="Open a public share link (needs auth).")
     concurrency: int = Field(2, description="Questions answered at the same time; others queue.")
 
     @field_validator("auth")
     @classmethod
-    def _check_auth(cls, value: str | None) -> str | None:
-        if value is not None and (":" not in value or not value.split(":", 1)[0] or not value.split(":", 1)[1]):
-            raise ValueError("auth must look like user:password")
+    def _check_auth(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None:
+            user, _, password = value.get_secret_value().partition(":")
+            if not user or not password:
+                raise ValueError("auth must look like user:password")
         return value
+
+    def credentials(self) -> tuple[str, str] | None:
+        """(user, password) for the app's login, or None without auth."""
+        if self.auth is None:
+            return None
+        user, _, password = self.auth.get_secret_value().partition(":")
+        return user, password
 
 
 class Settings(BaseSettings):
@@ -136,15 +166,40 @@ class Settings(BaseSettings):
     def _check_case(cls, value: str) -> str:
         return check_case_name(value)
 
+    @model_validator(mode="before")
+    @classmethod
+    def _conventional_variables(cls, data: Any) -> Any:
+        """Fill unset fields from the variables other tools use: OPENAI_API_KEY,
+        OPENAI_BASE_URL, OLLAMA_HOST, and CASEFILE_AUTH for the app's login."""
+        if not isinstance(data, dict):
+            return data
+        fallbacks = {
+            ("llm", "openai_api_key"): "OPENAI_API_KEY",
+            ("llm", "openai_base_url"): "OPENAI_BASE_URL",
+            ("llm", "ollama_host"): "OLLAMA_HOST",
+            ("app", "auth"): "CASEFILE_AUTH",
+        }
+        for (section, field), variable in fallbacks.items():
+            value = os.environ.get(variable)
+            if not value:
+                continue
+            current = data.get(section)
+            if isinstance(current, BaseModel):
+                continue  # given whole by the caller
+            current = dict(current or {})
+            current.setdefault(field, value)
+            data[section] = current
+        return data
+
     def case_dir(self, case: str) -> Path:
         """The folder holding one case's local files (uploads, caches)."""
         return self.home / "cases" / check_case_name(case)
 
 
 def check_case_name(name: str) -> str:
-    """Return `name` if it can name a case, else raise ValueError saying why."""
+    """Return `name` if it can name a case, else raise InvalidCaseName saying why."""
     if not CASE_NAME.match(name):
-        raise ValueError(
+        raise InvalidCaseName(
             f"case name {name!r} is not valid: use 1-48 lower-case letters, digits, '-' or '_', "
             "starting and ending with a letter or digit"
         )

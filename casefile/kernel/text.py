@@ -1,7 +1,11 @@
-"""Sentence boundaries as character spans, so every sentence is a verbatim slice of its text."""
+"""Text helpers every stage shares: sentence spans, word tokens, normalising, stemming.
+
+Sentence boundaries are character spans, so every sentence is a verbatim slice of its text.
+"""
 
 from __future__ import annotations
 
+import functools
 import re
 
 # Words that end in a full stop without ending a sentence; compared lower-cased.
@@ -61,3 +65,47 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int] | None:
     while end > start and text[end - 1].isspace():
         end -= 1
     return (start, end) if start < end else None
+
+
+# -- words ---------------------------------------------------------------------------------
+
+_TOKEN = re.compile(r"[a-z0-9]+(?:[.,'’][a-z0-9]+)*")
+STOPWORDS = frozenset(
+    """a an and are as at be been but by did do does for from had has have he her his how i in
+    is it its of on or she that the their them they this to was were what when where which who
+    whom why will with would you your""".split()
+)
+
+
+def word_tokens(text: str) -> list[str]:
+    """Lower-cased word tokens; numbers keep their separators ("400,000"), possessives lose
+    their "'s" ("lively's" -> "lively")."""
+    tokens = _TOKEN.findall(text.lower().replace("’", "'"))
+    return [t[:-2] if t.endswith("'s") else t for t in tokens]
+
+
+def content_words(text: str) -> list[str]:
+    """`word_tokens` without stop words."""
+    return [t for t in word_tokens(text) if t not in STOPWORDS]
+
+
+def normalise(text: str) -> str:
+    """Lower-case text with straight quotes and single spaces, for containment checks."""
+    text = text.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
+    return re.sub(r"\s+", " ", text).lower()
+
+
+@functools.cache
+def stem(token: str) -> str:
+    """The English Snowball stem: "filming" -> "film", "lawyers" -> "lawyer"."""
+    result = _stemmer().stemWord(token)
+    if len(result) < 3 and token.endswith("ed"):
+        result = _stemmer().stemWord(token[:-1])  # Snowball turns "sued" into "su", not "sue"
+    return result
+
+
+@functools.cache
+def _stemmer():  # type: ignore[no-untyped-def]
+    import snowballstemmer
+
+    return snowballstemmer.stemmer("english")

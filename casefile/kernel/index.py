@@ -1,0 +1,87 @@
+"""The seams between the stages: what answering reads from a case, what ingestion writes.
+
+`vectorstore.store.CaseStore` is the one implementation; tests and library users may
+bring another (an in-memory index, a different database) without touching the stages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol, runtime_checkable
+
+from langchain_core.documents import Document
+from langchain_core.embeddings import Embeddings
+
+from casefile.kernel.records import Chunk, DocumentRecord, PageSpan
+
+
+@runtime_checkable
+class CaseIndex(Protocol):
+    """What the retriever, the answerer and evaluation need from a case's store."""
+
+    case: str
+    embeddings: Embeddings
+
+    def records(self) -> list[DocumentRecord]:
+        """Every complete document of the case, oldest first."""
+        ...
+
+    def find(self, name: str) -> DocumentRecord:
+        """The document whose doc_id, id prefix, file name or source is `name`."""
+        ...
+
+    def document_text(self, doc_id: str) -> str:
+        """A document's stored text, which every offset refers to."""
+        ...
+
+    def page_spans(self, doc_id: str) -> tuple[PageSpan, ...]:
+        """Where each page of a document lies in its stored text (empty when unpaginated)."""
+        ...
+
+    def dense_search(
+        self, vector: list[float], k: int, doc_ids: set[str] | None = None
+    ) -> list[tuple[Document, float]]:
+        """The `k` chunks nearest to `vector`, with their cosine similarity."""
+        ...
+
+    def keyword_search(
+        self, query: str, k: int, doc_ids: set[str] | None = None
+    ) -> list[tuple[str, float]]:
+        """(chunk id, BM25 score) of the `k` best chunks for `query`."""
+        ...
+
+    def chunks_by_id(self, ids: list[str]) -> list[tuple[Document, list[float]]]:
+        """Chunks with their stored vectors, in the order of `ids`."""
+        ...
+
+
+@runtime_checkable
+class CaseWriter(Protocol):
+    """What ingestion needs to store documents into a case."""
+
+    case: str
+    embedded_chunks: int
+
+    def records(self, *, include_incomplete: bool = False) -> list[DocumentRecord]: ...
+
+    def record(self, doc_id: str) -> DocumentRecord | None: ...
+
+    def records_for_source(self, source: str) -> list[DocumentRecord]: ...
+
+    def chunker_of(self, doc_id: str) -> str: ...
+
+    def write_document(
+        self,
+        record: DocumentRecord,
+        text: str,
+        chunks: Sequence[Chunk],
+        *,
+        pages: Sequence[PageSpan] = (),
+        chunker: str = "",
+    ) -> None: ...
+
+    def delete_document(self, doc_id: str) -> None: ...
+
+    def abandoned_records(self) -> list[DocumentRecord]:
+        """Incomplete records whose writer is gone (killed or crashed), safe to remove."""
+        ...

@@ -1,0 +1,229 @@
+"""The small frozen records that travel between the stages: documents, chunks, passages,
+citations and answers."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class PageSpan:
+    """Where one page of a paginated document lies in its stored text."""
+
+    number: int
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class WordBox:
+    """Where a word of the stored text stands on its page: `text[start:end]`, and its box as
+    fractions of the page's width and height, origin at the top left."""
+
+    page: int
+    start: int
+    end: int
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+
+
+@dataclass(frozen=True)
+class Docket:
+    """What a court filing says about itself in its ECF header and caption."""
+
+    court: str = ""
+    case_number: str = ""
+    docket_entry: str = ""
+    filed: str = ""  # ISO date
+
+
+@dataclass(frozen=True)
+class ParsedDocument:
+    """A document's cleaned text, which every offset refers to, and what is known about it.
+
+    `pages` are the stretches of text each page gave, in text order: a page whose footnotes
+    were moved after a sentence that runs on to the next page has two.
+    """
+
+    text: str
+    kind: str
+    title: str
+    date: str | None = None
+    pages: tuple[PageSpan, ...] = ()
+    page_total: int = 0  # pages in the file, text or not (0: unpaginated)
+    ocr_pages: tuple[int, ...] = ()  # pages whose text came from OCR
+    docket: Docket = Docket()
+    words: tuple[WordBox, ...] = ()  # boxes of the words, for showing a quote on its page
+
+    @property
+    def page_count(self) -> int:
+        return self.page_total or len({p.number for p in self.pages})
+
+    def page_at(self, offset: int) -> int | None:
+        """The page number holding character `offset`, or None for unpaginated documents."""
+        return page_at(self.pages, offset)
+
+
+def page_at(pages: tuple[PageSpan, ...] | list[PageSpan], offset: int) -> int | None:
+    """The number of the page holding character `offset`; the page before a gap between pages."""
+    found = None
+    for page in pages:
+        if page.start <= offset:
+            found = page.number
+        if offset < page.end:
+            break
+    return found if found is not None else (pages[0].number if pages else None)
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A verbatim slice `text == document_text[start:end]` of one document."""
+
+    doc_id: str
+    index: int
+    start: int
+    end: int
+    text: str
+    title: str
+    page: int | None = None
+    end_page: int | None = None  # the page its last character is on, when another
+    ocr: bool = False  # some of its text was read by OCR from a page image
+
+    @property
+    def id(self) -> str:
+        return chunk_id(self.doc_id, self.index)
+
+
+def chunk_id(doc_id: str, index: int) -> str:
+    """Deterministic id of a document's `index`-th chunk."""
+    return f"{doc_id}:{index:05d}"
+
+
+def doc_id_of(chunk: str) -> str:
+    """The document id inside a chunk id."""
+    return chunk.split(":", 1)[0]
+
+
+@dataclass(frozen=True)
+class DocumentRecord:
+    """What the case's registry knows about one stored document."""
+
+    doc_id: str
+    source: str
+    title: str
+    kind: str
+    date: str | None
+    page_count: int
+    chunk_count: int
+    size_bytes: int
+    ingested_at: str
+    complete: bool = True
+    writer: str = ""  # who is writing an incomplete record (see vectorstore.store)
+    court: str = ""
+    case_number: str = ""
+    docket_entry: str = ""
+    ocr_pages: tuple[int, ...] = ()
+
+    @property
+    def name(self) -> str:
+        """The file name of the source, as users refer to it."""
+        return file_name(self.source)
+
+
+def file_name(source: str) -> str:
+    return source.replace("\\", "/").rsplit("/", 1)[-1]
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A retrieved, verbatim span `[start, end)` of one document's stored text."""
+
+    doc_id: str
+    source: str
+    title: str
+    page: int | None
+    start: int
+    end: int
+    text: str
+    score: float
+    date: str | None = None
+    similarity: float = 0.0  # cosine between the question and the passage (dense model)
+    end_page: int | None = None
+    ocr: bool = False
+
+    @property
+    def name(self) -> str:
+        return file_name(self.source)
+
+
+@dataclass(frozen=True)
+class Citation:
+    """Numbered evidence for the answer: `quote == document_text[start:end]`."""
+
+    n: int
+    doc_id: str
+    source: str
+    title: str
+    page: int | None
+    start: int
+    end: int
+    quote: str
+    date: str | None = None
+    end_page: int | None = None  # set when the quote runs on to another page
+    ocr: bool = False  # the quote was read by OCR from a scan: check it against the page
+
+
+@dataclass(frozen=True)
+class AnswerSentence:
+    """One sentence of an answer and the citations (by `n`) that back it."""
+
+    text: str
+    citations: tuple[int, ...]
+    supported: bool
+    reason: str = ""  # why verification rejected it, or how its citation was fixed
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What `CaseAssistant.ask` returns; `to_json()` is the `casefile ask --json` object."""
+
+    question: str
+    answer: str
+    answerable: bool
+    sentences: tuple[AnswerSentence, ...]
+    citations: tuple[Citation, ...]
+    passages: tuple[Passage, ...]
+    unsupported: tuple[AnswerSentence, ...]
+    model: str
+    standalone_question: str = ""
+    notice: str = ""  # e.g. the model backend was down and the extractive answer is shown
+    timings: dict[str, float] = field(default_factory=dict)
+
+    def citation(self, n: int) -> Citation:
+        return next(c for c in self.citations if c.n == n)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "question": self.question,
+            "standalone_question": self.standalone_question,
+            "answer": self.answer,
+            "answerable": self.answerable,
+            "notice": self.notice,
+            "sentences": [
+                {"text": s.text, "citations": list(s.citations), "supported": s.supported}
+                for s in self.sentences
+            ],
+            "citations": [asdict(c) for c in self.citations],
+            "passages": [
+                {k: v for k, v in asdict(p).items() if k != "similarity"} for p in self.passages
+            ],
+            "unsupported": [
+                {"text": s.text, "citations": list(s.citations), "reason": s.reason}
+                for s in self.unsupported
+            ],
+            "model": self.model,
+            "timings": {k: round(v, 4) for k, v in self.timings.items()},
+        }

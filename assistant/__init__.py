@@ -1,7 +1,7 @@
 """Answers that cite and verify.
 
-    from assistant import CaseAssistant
-    answer = CaseAssistant.open(Settings()).ask("Who is the judge?")
+from assistant import CaseAssistant
+answer = CaseAssistant.open(Settings()).ask("Who is the judge?")
 """
 
 from assistant.answering import CaseAssistant

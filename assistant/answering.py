@@ -125,15 +125,22 @@ class CaseAssistant:
                     generated.append(text)
                     yield text
         except Exception as exc:  # any backend failure ends in the extractive answer
-            log.warning("model %s failed: %s", spec, exc, exc_info=not isinstance(exc, ModelUnavailable))
+            log.warning(
+                "model %s failed: %s", spec, exc, exc_info=not isinstance(exc, ModelUnavailable)
+            )
             timings["generate"] = time.perf_counter() - generate_started
-            notice = f"The model {spec} could not answer ({_short(exc)}); showing the passages that answer instead."
+            notice = (
+                f"The model {spec} could not answer ({_short(exc)}); "
+                "showing the passages that answer instead."
+            )
             yield finish(self._extractive_answer(question, passages, assessment, str(spec), notice))
             return
         timings["generate"] = time.perf_counter() - generate_started
 
         verify_started = time.perf_counter()
-        answer = self._verified_answer(question, "".join(generated), passages, assessment, str(spec))
+        answer = self._verified_answer(
+            question, "".join(generated), passages, assessment, str(spec)
+        )
         timings["verify"] = time.perf_counter() - verify_started
         yield finish(answer)
 
@@ -149,8 +156,11 @@ class CaseAssistant:
     ) -> Answer:
         checked = self.verifier.verify(generated, passages)
         claims = [
-            c if adds_information(c.text, question) or not c.supported
-            else CheckedSentence(c.text, c.cited, None, "restates the question without answering it")
+            c
+            if adds_information(c.text, question) or not c.supported
+            else CheckedSentence(
+                c.text, c.cited, None, "restates the question without answering it"
+            )
             for c in checked
             if not is_model_refusal(c.text)
         ]
@@ -175,7 +185,9 @@ class CaseAssistant:
                     "showing the passages that answer instead."
                 )
             else:
-                notice = "The model found no answer; these passages from the documents may answer it."
+                notice = (
+                    "The model found no answer; these passages from the documents may answer it."
+                )
             return self._extractive_answer(
                 question, passages, assessment, model, notice, removed=unsupported
             )
@@ -210,9 +222,7 @@ class CaseAssistant:
         removed: Sequence[CheckedSentence] = (),
     ) -> Answer:
         chosen = [
-            CheckedSentence(
-                s.text, (), Support(passages.index(s.passage), s.start, s.end)
-            )
+            CheckedSentence(s.text, (), Support(passages.index(s.passage), s.start, s.end))
             for s in assessment.sentences
         ]
         citations, sentences = _cite(chosen, passages, self.store)
@@ -238,7 +248,9 @@ class CaseAssistant:
             passages=tuple(passages),
             unsupported=(),
             model=model,
-            notice=f"Nothing relevant enough was found ({reason}). The nearest passages are listed.",
+            notice=(
+                f"Nothing relevant enough was found ({reason}). The nearest passages are listed."
+            ),
         )
 
 

@@ -57,7 +57,7 @@ def content_terms(text: str) -> set[str]:
 def term_pairs(text: str) -> set[tuple[str, str]]:
     """Adjacent content-word stems, so "Baldoni's lawyer" is told apart from "her lawyers"."""
     stems = [stem(t) for t in content_words(text) if t not in QUESTION_WORDS]
-    return set(zip(stems, stems[1:]))
+    return set(zip(stems, stems[1:], strict=False))
 
 
 def adds_information(sentence: str, question: str) -> bool:

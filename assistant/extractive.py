@@ -32,7 +32,9 @@ AnswerKind = Literal["person", "number", "date", "place", "quote"]
 
 _KINDS: list[tuple[re.Pattern[str], AnswerKind]] = [
     (
-        re.compile(r"^\s*(who|whom|whose)\b|\bwhich (lawyer|attorney|judge|person)|\bname of\b", re.I),
+        re.compile(
+            r"^\s*(who|whom|whose)\b|\bwhich (lawyer|attorney|judge|person)|\bname of\b", re.I
+        ),
         "person",
     ),
     (re.compile(r"\bhow (much|many|old|long)\b|\bwhat (amount|sum)\b", re.I), "number"),
@@ -95,7 +97,9 @@ class ExtractiveAnswerer:
         if not 0 < min_score < 1:
             raise ValueError(f"min_score must be between 0 and 1. Currently, it is {min_score}")
         if max_sentences <= 0:
-            raise ValueError(f"max_sentences must be greater than 0. Currently, it is {max_sentences}")
+            raise ValueError(
+                f"max_sentences must be greater than 0. Currently, it is {max_sentences}"
+            )
         self.cache = (
             embeddings
             if isinstance(embeddings, SentenceEmbeddingCache)
@@ -151,7 +155,9 @@ class ExtractiveAnswerer:
         for text, similarity in zip(texts, similarities, strict=True):
             text_terms = content_terms(text)
             overlap = len(covers(terms, text_terms)) / len(terms) if terms else 0.0
-            on_topic = not focus or bool(covers(focus, text_terms)) or bool(rare_names & names_in(text))
+            on_topic = (
+                not focus or bool(covers(focus, text_terms)) or bool(rare_names & names_in(text))
+            )
             adjustment = _kind_adjustment(kind, question_names, focus, text)
             if pairs:
                 adjustment += 0.15 * len(pairs & term_pairs(text)) / len(pairs)
@@ -200,7 +206,8 @@ def _kind_adjustment(
 
 
 def _names_beside_focus(question_names: set[str], focus: set[str], sentence: str) -> float:
-    """For "who" questions: a new name right beside the asked-about role ("lawyer, Bryan Freedman")."""
+    """For "who" questions: a new name right beside the asked-about role
+    ("lawyer, Bryan Freedman")."""
     if not focus:
         return 0.0  # "Who is Neama Rahmani?": any sentence about them will do
     words = re.findall(r"[\w’'-]+", sentence)

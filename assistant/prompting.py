@@ -76,7 +76,9 @@ def _excerpt(passage: Passage, focus: tuple[int, int] | None) -> str:
     start = max(0, min(middle - SOURCE_CHARS // 2, len(passage.text) - SOURCE_CHARS))
     excerpt = passage.text[start : start + SOURCE_CHARS]
     excerpt = " ".join(excerpt.split())
-    return ("…" if start else "") + excerpt + ("…" if start + SOURCE_CHARS < len(passage.text) else "")
+    return (
+        ("…" if start else "") + excerpt + ("…" if start + SOURCE_CHARS < len(passage.text) else "")
+    )
 
 
 def is_model_refusal(sentence: str) -> bool:

@@ -74,8 +74,12 @@ class HybridRetriever(BaseRetriever):
         for doc, vector in self.store.chunks_by_id(missing):
             similarity[doc.id] = float(np.dot(query_vector, np.asarray(vector)))
         chunks = {doc.id: doc for doc, _ in dense}
-        chunks.update({doc.id: doc for doc, _ in self.store.chunks_by_id(
-            [i for i in best if i not in chunks])})
+        chunks.update(
+            {
+                doc.id: doc
+                for doc, _ in self.store.chunks_by_id([i for i in best if i not in chunks])
+            }
+        )
         hits = [(chunks[i], fused[i], similarity.get(i, 0.0)) for i in best if i in chunks]
         passages = merge_overlapping(hits)
         return sorted(passages, key=lambda p: p.score, reverse=True)[:k]

@@ -48,7 +48,9 @@ class SentenceEmbeddingCache:
                     found[text] = vector
         missing = [t for t in dict.fromkeys(texts) if t not in found]
         if missing:
-            fresh = [np.asarray(v, dtype=np.float32) for v in self.embeddings.embed_documents(missing)]
+            fresh = [
+                np.asarray(v, dtype=np.float32) for v in self.embeddings.embed_documents(missing)
+            ]
             found.update(zip(missing, fresh, strict=True))
             with self._lock:
                 for text, vector in zip(missing, fresh, strict=True):

@@ -78,7 +78,11 @@ class CitationVerifier:
     """Decides, sentence by sentence, which passage (if any) supports a generated answer."""
 
     def __init__(
-        self, cache: SentenceEmbeddingCache, *, min_similarity: float = 0.72, min_overlap: float = 0.6
+        self,
+        cache: SentenceEmbeddingCache,
+        *,
+        min_similarity: float = 0.72,
+        min_overlap: float = 0.6,
     ) -> None:
         self.cache = cache
         self.min_similarity = min_similarity
@@ -96,7 +100,9 @@ class CitationVerifier:
         self, sentence: str, cited: tuple[int, ...], passages: list[Passage]
     ) -> CheckedSentence:
         if is_instruction(sentence):
-            return CheckedSentence(sentence, cited, None, "repeats an instruction found in a document")
+            return CheckedSentence(
+                sentence, cited, None, "repeats an instruction found in a document"
+            )
         reasons = []
         for index in cited:
             support, reason = self.support_in(sentence, passages[index], index)

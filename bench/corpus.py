@@ -50,7 +50,9 @@ def source_paragraphs() -> tuple[list[str], str]:
         sources.append("SEC filings in ../shared/eval/pdfs")
     if not paragraphs:
         for seed in sorted((ROOT / "seeds").glob("*.txt")):
-            paragraphs += [line for line in seed.read_text(encoding="utf-8").splitlines() if len(line) > 80]
+            paragraphs += [
+                line for line in seed.read_text(encoding="utf-8").splitlines() if len(line) > 80
+            ]
         sources.append("the demo case in seeds/ (../shared absent)")
     return [" ".join(p.split()) for p in paragraphs], ", ".join(sources)
 
@@ -91,7 +93,9 @@ def questions(limit: int, seed: int = 11) -> list[str]:
         data = json.loads(POLICYQA.read_text(encoding="utf-8"))["data"]
         pool = [qa["question"] for a in data for p in a["paragraphs"] for qa in p["qas"]]
     else:
-        lines = (ROOT / "examples" / "seed_questions.jsonl").read_text(encoding="utf-8").splitlines()
+        lines = (
+            (ROOT / "examples" / "seed_questions.jsonl").read_text(encoding="utf-8").splitlines()
+        )
         pool = [json.loads(line)["question"] for line in lines]
     rng = random.Random(seed)
     return [rng.choice(pool) for _ in range(limit)]

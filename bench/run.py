@@ -48,9 +48,9 @@ def _peak_mb() -> float:
 
 def measure_casefile(corpus: Path, home: Path, n_questions: int, local: bool) -> dict[str, Any]:
     from assistant import CaseAssistant
-    from vectorstore.cases import open_case
     from casefile.kernel.settings import Settings
     from ingest.pipeline import ingest_paths
+    from vectorstore.cases import open_case
 
     settings = Settings(home=home)
     store = open_case(settings, CASE)
@@ -117,14 +117,18 @@ def measure_reference(corpus: Path, home: Path, n_questions: int) -> dict[str, A
 
     from vectorstore.embeddings import bundled_model_path
 
-    embeddings = HuggingFaceEmbeddings(model_name=str(bundled_model_path()), model_kwargs={"device": "cpu"})
+    embeddings = HuggingFaceEmbeddings(
+        model_name=str(bundled_model_path()), model_kwargs={"device": "cpu"}
+    )
     embeddings.embed_query("warm up")
     started = time.perf_counter()
     docs = [
         Document(page_content=path.read_text(encoding="utf-8"), metadata={"source": str(path)})
         for path in sorted(corpus.glob("*.txt"))
     ]
-    splits = RecursiveCharacterTextSplitter(chunk_size=1000, chunk_overlap=200).split_documents(docs)
+    splits = RecursiveCharacterTextSplitter(chunk_size=1000, chunk_overlap=200).split_documents(
+        docs
+    )
     db = Chroma.from_documents(
         splits,
         embeddings,
@@ -168,13 +172,13 @@ def measure_quality(home: Path, backend: str, policyqa_limit: int | None) -> dic
     """hit@5 of retrieval alone on the demo set and on PolicyQA dev, with one embedder backend."""
     from assistant.retrieval import HybridRetriever
     from bench.corpus import POLICYQA
-    from vectorstore.cases import open_case
     from casefile.evaluation.metrics import retrieval_metrics
     from casefile.evaluation.questions import load_questions
     from casefile.evaluation.runner import CaseTexts, resolve_evidence
     from casefile.evaluation.squad import convert_squad
     from casefile.kernel.settings import EmbeddingSettings, Settings
     from ingest.pipeline import ingest_paths
+    from vectorstore.cases import open_case
 
     settings = Settings(home=home, embedding=EmbeddingSettings(backend=backend))
     seeds = sorted((ROOT / "seeds").glob("*.txt"))
@@ -193,7 +197,9 @@ def measure_quality(home: Path, backend: str, policyqa_limit: int | None) -> dic
             gold, _ = resolve_evidence(store, question, texts)
             if not gold:
                 continue
-            passages = retriever.retrieve(question.question, docs=[question.doc] if question.doc else None)
+            passages = retriever.retrieve(
+                question.question, docs=[question.doc] if question.doc else None
+            )
             spans = [(p.doc_id, p.start, p.end) for p in passages]
             hits.append(retrieval_metrics(spans, gold)["hit"])
         result[name] = {"questions": len(hits), "hit_at_5": sum(hits) / len(hits)}
@@ -233,7 +239,16 @@ def _with_server(home: Path, n_questions: int) -> dict[str, Any]:
     port = _free_port()
     env = {**os.environ, "ANONYMIZED_TELEMETRY": "False"}
     server = subprocess.Popen(
-        [executable, "run", "--path", str(home / "chroma"), "--host", "127.0.0.1", "--port", str(port)],
+        [
+            executable,
+            "run",
+            "--path",
+            str(home / "chroma"),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         env=env,
@@ -242,7 +257,10 @@ def _with_server(home: Path, n_questions: int) -> dict[str, Any]:
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:
-                if httpx.get(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=1).status_code == 200:
+                if (
+                    httpx.get(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=1).status_code
+                    == 200
+                ):
                     break
             except httpx.HTTPError:
                 time.sleep(0.3)
@@ -258,7 +276,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
     n_questions = 30 if args.quick else 100
     work = Path(args.work or tempfile.mkdtemp(prefix="casefile-bench-"))
     results: dict[str, Any] = {
-        "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
+        "machine": (
+            f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+        ),
         "command": " ".join(["python -m bench.run", *(["--quick"] if args.quick else [])]),
         "sizes": {},
     }
@@ -273,7 +293,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
         (home / "models").symlink_to(work / "models")
         print(f"[{size} chunks] Casefile ingest and queries…", file=sys.stderr, flush=True)
         entry: dict[str, Any] = {"mb": corpus.chars / 1e6, "source": corpus.source}
-        entry["casefile"] = _child("casefile", str(corpus.folder), str(home), str(n_questions), str(size == sizes[0]))
+        entry["casefile"] = _child(
+            "casefile", str(corpus.folder), str(home), str(n_questions), str(size == sizes[0])
+        )
         if size == sizes[0]:
             env = {**os.environ, "CASEFILE_HOME": str(home), "CASEFILE_CASE": CASE}
             cli = [sys.executable, "-m", "casefile.cli"]
@@ -283,7 +305,9 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
             entry["server"] = _with_server(home, n_questions)
         if size in reference_sizes:
             print(f"[{size} chunks] LangChain reference…", file=sys.stderr, flush=True)
-            entry["reference"] = _child("reference", str(corpus.folder), str(home), str(n_questions))
+            entry["reference"] = _child(
+                "reference", str(corpus.folder), str(home), str(n_questions)
+            )
         results["sizes"][str(size)] = entry
     print("retrieval quality, full precision vs int8…", file=sys.stderr, flush=True)
     limit = "400" if args.quick else "0"
@@ -347,7 +371,9 @@ def table(results: dict[str, Any]) -> str:
                 "–",
             ]
         )
-        rows.append(["first query (builds keyword index), s", size, f"{c['first_query_s']:.2f}", "–", "–"])
+        rows.append(
+            ["first query (builds keyword index), s", size, f"{c['first_query_s']:.2f}", "–", "–"]
+        )
         rows.append(
             [
                 "peak memory, MB",
@@ -368,31 +394,52 @@ def table(results: dict[str, Any]) -> str:
                 ]
             )
         if "cold_ask_s" in entry:
-            rows.append(["cold `casefile ask` (process to answer), s", size, f"{entry['cold_ask_s']:.2f}", "–", "–"])
+            rows.append(
+                [
+                    "cold `casefile ask` (process to answer), s",
+                    size,
+                    f"{entry['cold_ask_s']:.2f}",
+                    "–",
+                    "–",
+                ]
+            )
             rows.append(["`casefile --help`, s", size, f"{entry['help_s']:.2f}", "–", "–"])
             s = entry["server"]["retrieve"]
             rows.append(
                 [
                     "retrieval via Chroma server p50 / p95, ms",
                     size,
-                    f"{s['p50_ms']:.1f} / {s['p95_ms']:.1f} (embedded {c['retrieve']['p50_ms']:.1f})",
+                    f"{s['p50_ms']:.1f} / {s['p95_ms']:.1f} "
+                    f"(embedded {c['retrieve']['p50_ms']:.1f})",
                     "–",
                     "–",
                 ]
             )
     for backend, sets in results["quality"].items():
         for name, q in sets.items():
-            rows.append([f"hit@5, {name}, embedder {backend}", f"{q['questions']} questions", f"{q['hit_at_5'] * 100:.1f}%", "–", "–"])
+            rows.append(
+                [
+                    f"hit@5, {name}, embedder {backend}",
+                    f"{q['questions']} questions",
+                    f"{q['hit_at_5'] * 100:.1f}%",
+                    "–",
+                    "–",
+                ]
+            )
     lines = ["| " + " | ".join(map(str, rows[0])) + " |", "|---" * len(rows[0]) + "|"]
     lines += ["| " + " | ".join(map(str, row)) + " |" for row in rows[1:]]
     return "\n".join(lines)
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--quick", action="store_true", help="1k chunks only: a few minutes")
     parser.add_argument("--work", help="working folder (default: a new temporary one)")
-    parser.add_argument("--sizes", type=lambda v: [int(x) for x in v.split(",")], help="e.g. 1000,10000")
+    parser.add_argument(
+        "--sizes", type=lambda v: [int(x) for x in v.split(",")], help="e.g. 1000,10000"
+    )
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -422,7 +469,10 @@ def main() -> None:
     (OUT / "latest.json").write_text(json.dumps(results, indent=2))
     (OUT / "latest.md").write_text(f"{results['machine']}; `{results['command']}`\n\n{markdown}\n")
     print(markdown)
-    print(f"\n{results['machine']}; {results['wall_s'] / 60:.1f} min; figures in {OUT}", file=sys.stderr)
+    print(
+        f"\n{results['machine']}; {results['wall_s'] / 60:.1f} min; figures in {OUT}",
+        file=sys.stderr,
+    )
 
 
 if __name__ == "__main__":

@@ -54,8 +54,8 @@ def ingest(
     """Add documents to a case; unchanged files are skipped, changed ones replaced."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-    from vectorstore.cases import open_case
     from ingest.pipeline import discover_files, ingest_paths
+    from vectorstore.cases import open_case
 
     settings = load_settings(case)
     store = open_case(settings)
@@ -85,7 +85,15 @@ def ingest(
         elif outcome.status == "failed":
             err.print(f"[red]failed[/] {line}")
     table = Table(title=f"case {store.case!r}", show_edge=False)
-    for column in ("added", "updated", "unchanged", "failed", "chunks written", "embedded", "seconds"):
+    for column in (
+        "added",
+        "updated",
+        "unchanged",
+        "failed",
+        "chunks written",
+        "embedded",
+        "seconds",
+    ):
         table.add_column(column, justify="right")
     table.add_row(
         *(str(report.count(s)) for s in ("added", "updated", "unchanged", "failed")),  # type: ignore[arg-type]
@@ -126,7 +134,9 @@ def sources(
         print(json.dumps(rows, indent=2, ensure_ascii=False))
         return
     table = Table(
-        title=f"case {store.case!r}: {len(records)} document{'s' if len(records) != 1 else ''}", show_edge=False, expand=True
+        title=f"case {store.case!r}: {len(records)} document{'s' if len(records) != 1 else ''}",
+        show_edge=False,
+        expand=True,
     )
     table.add_column("doc_id", no_wrap=True, min_width=16)
     table.add_column("title", ratio=3, no_wrap=True, overflow="ellipsis")
@@ -153,7 +163,9 @@ def sources(
 
 @app.command()
 def remove(
-    doc: Annotated[str, typer.Argument(help="doc_id (or its first 6+ characters), file name or path.")],
+    doc: Annotated[
+        str, typer.Argument(help="doc_id (or its first 6+ characters), file name or path.")
+    ],
     case: CaseOption = None,
 ) -> None:
     """Delete a document and its chunks from a case."""
@@ -184,10 +196,12 @@ def ask(
         typer.Option("--doc", "-d", help="Only this document (file name or doc_id); repeatable."),
     ] = None,
     since: Annotated[
-        datetime | None, typer.Option(formats=["%Y-%m-%d"], help="Only documents dated from this day.")
+        datetime | None,
+        typer.Option(formats=["%Y-%m-%d"], help="Only documents dated from this day."),
     ] = None,
     until: Annotated[
-        datetime | None, typer.Option(formats=["%Y-%m-%d"], help="Only documents dated up to this day.")
+        datetime | None,
+        typer.Option(formats=["%Y-%m-%d"], help="Only documents dated up to this day."),
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the answer as JSON.")] = False,
 ) -> None:
@@ -227,7 +241,12 @@ def print_answer(answer) -> None:
     for c in answer.citations:
         where = ", ".join(
             part
-            for part in (c.title, c.date, f"page {c.page}" if c.page else "", f"chars {c.start}-{c.end}")
+            for part in (
+                c.title,
+                c.date,
+                f"page {c.page}" if c.page else "",
+                f"chars {c.start}-{c.end}",
+            )
             if part
         )
         out.print(f"[bold][{c.n}][/] {escape(where)}", soft_wrap=True)
@@ -258,14 +277,21 @@ def _nothing():
 def serve(
     case: CaseOption = None,
     host: Annotated[
-        str | None, typer.Option(help="Address to listen on (env CASEFILE_APP_HOST; default 127.0.0.1).")
+        str | None,
+        typer.Option(help="Address to listen on (env CASEFILE_APP_HOST; default 127.0.0.1)."),
     ] = None,
-    port: Annotated[int | None, typer.Option(help="Port (env CASEFILE_APP_PORT; default 7860).")] = None,
+    port: Annotated[
+        int | None, typer.Option(help="Port (env CASEFILE_APP_PORT; default 7860).")
+    ] = None,
     auth: Annotated[
         str | None,
-        typer.Option(help="user:password; required off 127.0.0.1 (env CASEFILE_APP_AUTH or CASEFILE_AUTH)."),
+        typer.Option(
+            help="user:password; required off 127.0.0.1 (env CASEFILE_APP_AUTH or CASEFILE_AUTH)."
+        ),
     ] = None,
-    share: Annotated[bool, typer.Option(help="Also open a public share link (needs --auth).")] = False,
+    share: Annotated[
+        bool, typer.Option(help="Also open a public share link (needs --auth).")
+    ] = False,
 ) -> None:
     """Open the web chat on the case (http://127.0.0.1:7860 by default)."""
     from casefile.web import check_exposure
@@ -301,7 +327,9 @@ def evaluate(
     ] = Path("eval-out"),
     squad: Annotated[
         Path | None,
-        typer.Option(help="A SQuAD-format file: convert it to documents and questions, ingest, evaluate."),
+        typer.Option(
+            help="A SQuAD-format file: convert it to documents and questions, ingest, evaluate."
+        ),
     ] = None,
     limit: Annotated[
         int | None, typer.Option(min=1, help="Only the first N questions of the file.")
@@ -381,15 +409,17 @@ def _prepare_squad(squad: Path, out_dir: Path, case: str | None) -> tuple[Path, 
     """Convert a SQuAD file into documents + questions under `out_dir` and ingest them."""
     import re
 
-    from vectorstore.cases import open_case
     from casefile.evaluation.squad import convert_squad
     from ingest.pipeline import ingest_paths
+    from vectorstore.cases import open_case
 
     try:
         converted = convert_squad(squad, out_dir / "squad")
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="--squad") from exc
-    case = case or re.sub(r"[^a-z0-9-]+", "-", f"{squad.parent.name}-{squad.stem}".lower()).strip("-")
+    case = case or re.sub(r"[^a-z0-9-]+", "-", f"{squad.parent.name}-{squad.stem}".lower()).strip(
+        "-"
+    )
     settings = load_settings(case)
     with err.status("ingesting the SQuAD documents…") if err.is_terminal else _nothing():
         report = ingest_paths([converted.documents], open_case(settings), settings.ingest)

@@ -42,7 +42,10 @@ def chat_markdown(answer: Answer) -> str:
             lines.append(f"\\[{c.n}\\] {safe_markdown(_where(c))}  ")
     if answer.unsupported:
         lines.append("")
-        lines.append(f"*{len(answer.unsupported)} sentence(s) not supported by the documents were removed: see Sources.*")
+        lines.append(
+            f"*{len(answer.unsupported)} sentence(s) not supported by the documents "
+            "were removed: see Sources.*"
+        )
     return "\n".join(lines)
 
 
@@ -62,8 +65,14 @@ def _file_name(source: str) -> str:
 def sources_html(answer: Answer | None, document_text: DocumentText) -> str:
     """The sources panel: each citation in its surrounding text, the quote highlighted."""
     if answer is None:
-        return '<div class="cf-sources"><p class="cf-empty">Sources of the latest answer appear here.</p></div>'
-    parts = ['<div class="cf-sources">', f'<p class="cf-question">Sources for: <b>{html.escape(answer.question)}</b></p>']
+        return (
+            '<div class="cf-sources"><p class="cf-empty">'
+            "Sources of the latest answer appear here.</p></div>"
+        )
+    parts = [
+        '<div class="cf-sources">',
+        f'<p class="cf-question">Sources for: <b>{html.escape(answer.question)}</b></p>',
+    ]
     if answer.notice:
         parts.append(f'<p class="cf-notice">{html.escape(answer.notice)}</p>')
     for c in answer.citations:
@@ -76,12 +85,14 @@ def sources_html(answer: Answer | None, document_text: DocumentText) -> str:
             f'<p class="cf-meta">{_meta_html(c)}</p>'
             f'<blockquote class="cf-context">{"…" if c.start > CONTEXT_CHARS else ""}'
             f"{_paragraphs(before)}<mark>{_paragraphs(c.quote)}</mark>{_paragraphs(after)}"
-            f'{"…" if c.end + CONTEXT_CHARS < len(text) else ""}</blockquote>'
+            f"{'…' if c.end + CONTEXT_CHARS < len(text) else ''}</blockquote>"
             "</details>"
         )
     if answer.unsupported:
-        parts.append('<div class="cf-unsupported"><p><b>Not supported by the documents</b> '
-                     "(removed from the answer):</p><ul>")
+        parts.append(
+            '<div class="cf-unsupported"><p><b>Not supported by the documents</b> '
+            "(removed from the answer):</p><ul>"
+        )
         for s in answer.unsupported:
             parts.append(
                 f"<li><s>{html.escape(s.text)}</s> <small>{html.escape(s.reason)}</small></li>"

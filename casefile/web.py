@@ -16,8 +16,8 @@ import gradio as gr
 
 from assistant import Answer, CaseAssistant
 from casefile.kernel.errors import CasefileError
-from casefile.render import chat_markdown, export_markdown, safe_markdown, sources_html
 from casefile.kernel.settings import Settings, check_case_name
+from casefile.render import chat_markdown, export_markdown, safe_markdown, sources_html
 
 log = logging.getLogger(__name__)
 
@@ -115,7 +115,18 @@ def build_app(settings: Settings) -> gr.Blocks:
 
     def documents(case: str) -> list[list[str]]:
         records = cases.assistant(case).store.records()
-        return [[r.title, r.name, r.kind, r.date or "", str(r.page_count or ""), str(r.chunk_count), r.doc_id] for r in records]
+        return [
+            [
+                r.title,
+                r.name,
+                r.kind,
+                r.date or "",
+                str(r.page_count or ""),
+                str(r.chunk_count),
+                r.doc_id,
+            ]
+            for r in records
+        ]
 
     def document_choices(case: str) -> list[tuple[str, str]]:
         return [(f"{r.name} — {r.title}", r.doc_id) for r in cases.assistant(case).store.records()]
@@ -129,7 +140,13 @@ def build_app(settings: Settings) -> gr.Blocks:
         )
 
     def respond(
-        message: str, chat: list[dict], case: str, model: str, k: float, docs: list[str], answers: list[Answer]
+        message: str,
+        chat: list[dict],
+        case: str,
+        model: str,
+        k: float,
+        docs: list[str],
+        answers: list[Answer],
     ) -> Iterator[tuple]:
         question = (message or "").strip()
         if not question:
@@ -140,7 +157,9 @@ def build_app(settings: Settings) -> gr.Blocks:
         chat = [*chat, {"role": "user", "content": safe_markdown(question)}]
         partial = ""
         try:
-            for event in assistant.stream(question, history, model=model, k=int(k), docs=docs or None):
+            for event in assistant.stream(
+                question, history, model=model, k=int(k), docs=docs or None
+            ):
                 if isinstance(event, Answer):
                     answers = [*answers, event]
                     final = [*chat, {"role": "assistant", "content": chat_markdown(event)}]
@@ -154,7 +173,7 @@ def build_app(settings: Settings) -> gr.Blocks:
             note = f"*{safe_markdown(str(exc))}*"
             yield [*chat, {"role": "assistant", "content": note}], gr.skip(), answers, ""
 
-    def upload(files: list[str] | None, case: str, progress=gr.Progress()) -> tuple:
+    def upload(files: list[str] | None, case: str, progress=gr.Progress()) -> tuple:  # noqa: B008
         """Add files to a case: (per-file outcomes, document picker, listing, remove picker)."""
         rows = ingest_files(files or [], case, progress)
         return (rows, *refresh(case))
@@ -175,7 +194,9 @@ def build_app(settings: Settings) -> gr.Blocks:
                     allowed = ", ".join(suffixes)
                     rows.append([name, "failed", f"not an allowed type (allowed: {allowed})"])
                 elif path.stat().st_size > limit:
-                    rows.append([name, "failed", f"over the {settings.ingest.max_file_mb:g} MB limit"])
+                    rows.append(
+                        [name, "failed", f"over the {settings.ingest.max_file_mb:g} MB limit"]
+                    )
                 else:
                     target = folder / name
                     shutil.copyfile(path, target)
@@ -226,7 +247,8 @@ def build_app(settings: Settings) -> gr.Blocks:
         return assistant.ask(question, pairs, model=model, k=int(k), docs=docs or None).to_json()
 
     def remove_api(doc: str, case: str = settings.case) -> list[dict]:
-        """Remove a document (doc_id, id prefix or file name) from a case; returns the documents left."""
+        """Remove a document (doc_id, id prefix or file name) from a case; returns the
+        documents left."""
         store = cases.assistant(case).store
         store.delete_document(store.find(doc).doc_id)
         return sources_api(case)
@@ -234,44 +256,85 @@ def build_app(settings: Settings) -> gr.Blocks:
     def sources_api(case: str = settings.case) -> list[dict]:
         """The documents of a case."""
         keys = ("title", "file", "kind", "date", "pages", "chunks", "doc_id")
-        return [dict(zip(keys, row)) for row in documents(case)]
+        return [dict(zip(keys, row, strict=True)) for row in documents(case)]
 
     models = available_models(settings)
     with gr.Blocks(title="Casefile") as app:
         answers = gr.State([])
-        gr.Markdown("## Casefile — ask the case's documents\nEvery sentence of an answer cites the passage it comes from; open a source to see the quote in its text.")
+        gr.Markdown(
+            "## Casefile — ask the case's documents\nEvery sentence of an answer cites the "
+            "passage it comes from; open a source to see the quote in its text."
+        )
         with gr.Row():
-            case = gr.Dropdown(cases.names(), value=settings.case, label="Case", allow_custom_value=True, scale=1)
-            model = gr.Dropdown(models, value=settings.model, label="Model", allow_custom_value=True, scale=1)
+            case = gr.Dropdown(
+                cases.names(), value=settings.case, label="Case", allow_custom_value=True, scale=1
+            )
+            model = gr.Dropdown(
+                models, value=settings.model, label="Model", allow_custom_value=True, scale=1
+            )
             k = gr.Slider(1, 15, value=settings.retrieval.k, step=1, label="Passages (k)", scale=1)
-            docs = gr.Dropdown([], value=[], multiselect=True, label="Only these documents", scale=2)
+            docs = gr.Dropdown(
+                [], value=[], multiselect=True, label="Only these documents", scale=2
+            )
         with gr.Row():
             with gr.Column(scale=3):
-                chat = gr.Chatbot(label="Answers", height=520, sanitize_html=True, elem_id="cf-chat")
-                question = gr.Textbox(placeholder="Ask a question about the case…", label="Question", elem_id="cf-question", submit_btn=True)
+                chat = gr.Chatbot(
+                    label="Answers", height=520, sanitize_html=True, elem_id="cf-chat"
+                )
+                question = gr.Textbox(
+                    placeholder="Ask a question about the case…",
+                    label="Question",
+                    elem_id="cf-question",
+                    submit_btn=True,
+                )
                 with gr.Row():
                     export_all = gr.Button("Export conversation (Markdown)", size="sm")
                     export_last = gr.Button("Export last answer", size="sm")
                 exported = gr.File(label="Export", interactive=False, visible=False)
             with gr.Column(scale=2):
-                sources = gr.HTML(sources_html(None, lambda d: ""), label="Sources", elem_id="cf-sources")
+                sources = gr.HTML(
+                    sources_html(None, lambda d: ""), label="Sources", elem_id="cf-sources"
+                )
         with gr.Accordion("Documents", open=False):
-            files = gr.File(file_count="multiple", file_types=suffixes, label="Add documents", type="filepath")
+            files = gr.File(
+                file_count="multiple", file_types=suffixes, label="Add documents", type="filepath"
+            )
             add = gr.Button("Add to case", variant="primary")
-            outcomes = gr.Dataframe(headers=["file", "outcome", "detail"], label="Upload results", interactive=False)
-            listing = gr.Dataframe(headers=["title", "file", "kind", "date", "pages", "chunks", "doc_id"], label="Documents in the case", interactive=False, elem_id="cf-documents")
+            outcomes = gr.Dataframe(
+                headers=["file", "outcome", "detail"], label="Upload results", interactive=False
+            )
+            listing = gr.Dataframe(
+                headers=["title", "file", "kind", "date", "pages", "chunks", "doc_id"],
+                label="Documents in the case",
+                interactive=False,
+                elem_id="cf-documents",
+            )
             with gr.Row():
                 to_remove = gr.Dropdown([], label="Document to remove", scale=3)
                 remove_button = gr.Button("Remove", variant="stop", scale=1)
 
-        question.submit(respond, [question, chat, case, model, k, docs, answers], [chat, sources, answers, question], api_visibility="private")
-        add.click(upload, [files, case], [outcomes, docs, listing, to_remove], api_name="ingest")
-        remove_button.click(remove, [case, to_remove], [docs, listing, to_remove], api_visibility="private")
-        case.change(refresh, [case], [docs, listing, to_remove], api_visibility="private").then(
-            lambda: ([], [], sources_html(None, lambda d: "")), None, [chat, answers, sources], api_visibility="private"
+        question.submit(
+            respond,
+            [question, chat, case, model, k, docs, answers],
+            [chat, sources, answers, question],
+            api_visibility="private",
         )
-        export_all.click(lambda a, c: export(a, c, False), [answers, case], exported, api_visibility="private")
-        export_last.click(lambda a, c: export(a, c, True), [answers, case], exported, api_visibility="private")
+        add.click(upload, [files, case], [outcomes, docs, listing, to_remove], api_name="ingest")
+        remove_button.click(
+            remove, [case, to_remove], [docs, listing, to_remove], api_visibility="private"
+        )
+        case.change(refresh, [case], [docs, listing, to_remove], api_visibility="private").then(
+            lambda: ([], [], sources_html(None, lambda d: "")),
+            None,
+            [chat, answers, sources],
+            api_visibility="private",
+        )
+        export_all.click(
+            lambda a, c: export(a, c, False), [answers, case], exported, api_visibility="private"
+        )
+        export_last.click(
+            lambda a, c: export(a, c, True), [answers, case], exported, api_visibility="private"
+        )
         app.load(refresh, [case], [docs, listing, to_remove], api_visibility="private")
         gr.api(user_errors(ask_api), api_name="ask")
         gr.api(user_errors(sources_api), api_name="sources")

@@ -10,8 +10,8 @@ from datetime import datetime
 from pathlib import Path
 
 from casefile.kernel.errors import EmptyDocument, UnreadableFile, UnsupportedFile
-from ingest.cleaning import clean_news_text
 from casefile.kernel.records import PageSpan, ParsedDocument
+from ingest.cleaning import clean_news_text
 
 log = logging.getLogger(__name__)
 
@@ -76,7 +76,9 @@ def load_pdf(path: Path, data: bytes, drop_uppercase_lines: bool) -> ParsedDocum
     except UnreadableFile:
         raise
     except Exception as exc:  # pypdf raises many types for damaged files
-        raise UnreadableFile(path, f"corrupt or unreadable PDF ({type(exc).__name__}: {exc})") from exc
+        raise UnreadableFile(
+            path, f"corrupt or unreadable PDF ({type(exc).__name__}: {exc})"
+        ) from exc
     if not any(page_texts):
         raise EmptyDocument(path, "no extractable text (scanned?)")
     text, pages = _join_pages(page_texts)

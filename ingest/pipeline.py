@@ -79,7 +79,13 @@ def discover_files(paths: Iterable[Path]) -> tuple[list[Path], list[FileOutcome]
             if path.suffix.lower() in suffixes:
                 wanted.append(path)
             else:
-                skipped.append(FileOutcome(path, "skipped", reason=f"not a supported type ({path.suffix or 'no suffix'})"))
+                skipped.append(
+                    FileOutcome(
+                        path,
+                        "skipped",
+                        reason=f"not a supported type ({path.suffix or 'no suffix'})",
+                    )
+                )
     return list(dict.fromkeys(wanted)), skipped
 
 

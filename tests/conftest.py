@@ -107,7 +107,9 @@ def running_server(command: list[str], probe_url: str, log_path: Path, *, timeou
 
     import httpx
 
-    process = subprocess.Popen(command, stdout=log_path.open("w"), stderr=subprocess.STDOUT, env=env)
+    process = subprocess.Popen(
+        command, stdout=log_path.open("w"), stderr=subprocess.STDOUT, env=env
+    )
     deadline = time.monotonic() + timeout
     while True:
         try:
@@ -132,13 +134,24 @@ def chroma_server(tmp_path_factory: pytest.TempPathFactory):
     import shutil
     import sys
 
-    executable = shutil.which("chroma", path=str(Path(sys.executable).parent)) or shutil.which("chroma")
+    executable = shutil.which("chroma", path=str(Path(sys.executable).parent)) or shutil.which(
+        "chroma"
+    )
     if executable is None:
         pytest.fail("the `chroma` command (from the chromadb package) is not installed")
     port = free_port()
     data = tmp_path_factory.mktemp("chroma-server")
     env = {**os.environ, "ANONYMIZED_TELEMETRY": "False", "CHROMA_TELEMETRY_IMPL": "none"}
-    command = [executable, "run", "--path", str(data / "db"), "--host", "127.0.0.1", "--port", str(port)]
+    command = [
+        executable,
+        "run",
+        "--path",
+        str(data / "db"),
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+    ]
     probe = f"http://127.0.0.1:{port}/api/v2/heartbeat"
     with running_server(command, probe, data / "server.log", timeout=60, env=env):
         yield port
@@ -159,15 +172,27 @@ def seed_case(tmp_path_factory: pytest.TempPathFactory, real_embeddings):
 
 @pytest.fixture(scope="session")
 def llama_server(tmp_path_factory: pytest.TempPathFactory):
-    """llama.cpp's OpenAI-compatible server on 127.0.0.1 with the bundled GGUF; yields its /v1 URL."""
+    """llama.cpp's OpenAI-compatible server on 127.0.0.1 with the bundled GGUF; yields its
+    /v1 URL."""
     import sys
 
     from assistant.models import bundled_gguf_path
 
     port = free_port()
     log_path = tmp_path_factory.mktemp("llama-server") / "server.log"
-    command = [sys.executable, "-m", "llama_cpp.server", "--model", str(bundled_gguf_path()),
-               "--host", "127.0.0.1", "--port", str(port), "--n_ctx", "4096"]
+    command = [
+        sys.executable,
+        "-m",
+        "llama_cpp.server",
+        "--model",
+        str(bundled_gguf_path()),
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--n_ctx",
+        "4096",
+    ]
     url = f"http://127.0.0.1:{port}/v1"
     with running_server(command, f"{url}/models", log_path, timeout=120):
         yield url

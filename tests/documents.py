@@ -14,7 +14,8 @@ HTML_ARTICLE = """<!doctype html>
 <script>window.tracker = function() { document.title = "tracked"; };</script>
 <style>p { color: red; }</style>
 </head><body>
-<nav><a href="/">Home</a> <a href="/ent">Entertainment</a> <a href="/subscribe">Subscribe now</a></nav>
+<nav><a href="/">Home</a> <a href="/ent">Entertainment</a>
+<a href="/subscribe">Subscribe now</a></nav>
 <header><div class="logo">Example News</div></header>
 <article>
 <h1>Judge orders phone records in Lively case</h1>

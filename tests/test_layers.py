@@ -31,7 +31,8 @@ def test_every_shell_module_is_named_in_the_contract():
     # or the layers contract would not see it.
     shell = {name.strip() for name in _layers()[0].split(":")}
     modules = {
-        f"casefile.{path.stem}" for path in (ROOT / "casefile").iterdir()
+        f"casefile.{path.stem}"
+        for path in (ROOT / "casefile").iterdir()
         if path.name != "__init__.py" and (path.suffix == ".py" or (path / "__init__.py").exists())
     }
     assert modules - {"casefile.kernel"} <= shell, sorted(modules - shell - {"casefile.kernel"})
@@ -44,6 +45,6 @@ def test_the_kernel_imports_no_other_first_party_code():
             words = line.split()
             if len(words) >= 2 and words[0] in ("import", "from"):
                 target = words[1]
-                assert not target.startswith(first_party) or target.startswith(
-                    "casefile.kernel"
-                ), f"{path.name}: {line.strip()}"
+                assert not target.startswith(first_party) or target.startswith("casefile.kernel"), (
+                    f"{path.name}: {line.strip()}"
+                )

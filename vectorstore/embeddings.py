@@ -151,7 +151,9 @@ class OnnxEmbeddings(Embeddings):
             options = onnxruntime.SessionOptions()
             options.intra_op_num_threads = threads
             options.log_severity_level = 3
-            return onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+            return onnxruntime.InferenceSession(
+                str(path), options, providers=["CPUExecutionProvider"]
+            )
 
         # A question is one text: all cores work on it. Ingest is many batches: one core
         # each, side by side, is about 20% faster than all cores on one batch at a time.
@@ -165,13 +167,19 @@ class OnnxEmbeddings(Embeddings):
     def onnx_path(self) -> Path:
         """Where this model's export lives: keyed by the weights, so new weights export anew."""
         weights = next(
-            (self.model / n for n in ("model.safetensors", "pytorch_model.bin") if (self.model / n).exists()),
+            (
+                self.model / n
+                for n in ("model.safetensors", "pytorch_model.bin")
+                if (self.model / n).exists()
+            ),
             None,
         )
         if weights is None:
             raise ModelUnavailable(f"{self.model}: no model.safetensors to export to ONNX")
         stat = weights.stat()
-        key = hashlib.sha256(f"{weights.resolve()}:{stat.st_size}:{stat.st_mtime_ns}".encode()).hexdigest()
+        key = hashlib.sha256(
+            f"{weights.resolve()}:{stat.st_size}:{stat.st_mtime_ns}".encode()
+        ).hexdigest()
         variant = "int8" if self.quantize else "fp32"
         return self.cache_dir / f"{self.model.name}-{key[:12]}" / f"model-{variant}.onnx"
 
@@ -195,7 +203,9 @@ class OnnxEmbeddings(Embeddings):
                 ids[row, :n] = encodings[i].ids
                 types[row, :n] = encodings[i].type_ids
                 mask[row, :n] = 1
-            hidden = runner.run(None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": types})[0]
+            hidden = runner.run(
+                None, {"input_ids": ids, "attention_mask": mask, "token_type_ids": types}
+            )[0]
             weights = mask[..., None].astype(np.float32)
             pooled = (hidden * weights).sum(axis=1) / np.maximum(weights.sum(axis=1), 1e-9)
             return pooled / np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
@@ -226,7 +236,9 @@ def _mean_pooled_config(model: Path) -> dict[str, Any]:
             f"({exc}); use CASEFILE_EMBEDDING_BACKEND=torch"
         ) from exc
     kinds = [m["type"].rsplit(".", 1)[-1] for m in modules]
-    if kinds != ["Transformer", "Pooling", "Normalize"] or not pooling.get("pooling_mode_mean_tokens"):
+    if kinds != ["Transformer", "Pooling", "Normalize"] or not pooling.get(
+        "pooling_mode_mean_tokens"
+    ):
         raise ModelUnavailable(
             f"{model}: the ONNX backend runs mean-pooled, normalised models only (this one is "
             f"{' + '.join(kinds)}); use CASEFILE_EMBEDDING_BACKEND=torch"
@@ -258,7 +270,9 @@ def _export(model: Path, path: Path, *, quantize: bool) -> None:
 
             def forward(self, input_ids, attention_mask, token_type_ids):  # type: ignore[no-untyped-def]
                 return self.transformer(
-                    input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids
+                    input_ids=input_ids,
+                    attention_mask=attention_mask,
+                    token_type_ids=token_type_ids,
                 ).last_hidden_state
 
         sample = torch.ones((2, 8), dtype=torch.int64)
@@ -284,7 +298,9 @@ def _export(model: Path, path: Path, *, quantize: bool) -> None:
             level = root.level
             root.setLevel(logging.ERROR)  # the quantiser advises pre-processing on the root logger
             try:
-                quantize_dynamic(str(fp32), str(result), weight_type=QuantType.QInt8, per_channel=True)
+                quantize_dynamic(
+                    str(fp32), str(result), weight_type=QuantType.QInt8, per_channel=True
+                )
             finally:
                 root.setLevel(level)
         os.replace(result, path)

@@ -11,6 +11,7 @@ import numpy as np
 from casefile.kernel.records import doc_id_of
 from casefile.kernel.text import content_words
 
+
 def tokenize(text: str) -> list[str]:
     """The terms BM25 indexes: lower-cased content words, numbers with their separators.
 
@@ -56,14 +57,19 @@ class KeywordIndex:
                 rows.append(row)
                 tfs.append(tf)
         n = len(texts)
-        norm = self.K1 * (1 - self.B + self.B * lengths / max(float(lengths.mean()) if n else 1.0, 1e-9))
+        norm = self.K1 * (
+            1 - self.B + self.B * lengths / max(float(lengths.mean()) if n else 1.0, 1e-9)
+        )
         # Each posting stores its finished weight: a query only adds them up.
         self._postings: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         for term, (rows, tfs) in postings.items():
             idx = np.array(rows, dtype=np.int32)
             tf = np.array(tfs, dtype=np.float32)
             idf = math.log(1 + (n - len(rows) + 0.5) / (len(rows) + 0.5))
-            self._postings[term] = (idx, (idf * tf * (self.K1 + 1) / (tf + norm[idx])).astype(np.float32))
+            self._postings[term] = (
+                idx,
+                (idf * tf * (self.K1 + 1) / (tf + norm[idx])).astype(np.float32),
+            )
 
     def __len__(self) -> int:
         return len(self.chunk_ids)

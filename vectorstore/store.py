@@ -71,7 +71,9 @@ def make_client(settings: Settings) -> ClientAPI:
         path.mkdir(parents=True, exist_ok=True)
         return chromadb.PersistentClient(path=str(path), settings=client_settings)
     except Exception as exc:  # chromadb raises bare Exception/ValueError on connect failures
-        where = f"server {chroma.host}:{chroma.port}" if chroma.host else f"store in {settings.home}"
+        where = (
+            f"server {chroma.host}:{chroma.port}" if chroma.host else f"store in {settings.home}"
+        )
         raise StoreUnavailable(f"cannot open the Chroma {where}: {exc}") from exc
 
 
@@ -213,21 +215,29 @@ class CaseStore:
         return abandoned
 
     def _add_chunk_batch(self, record: DocumentRecord, chunks: Sequence[Chunk]) -> None:
-        """Embed and add chunks; a chunk whose exact text the case already holds reuses its vector."""
+        """Embed and add chunks; a chunk whose exact text the case already holds reuses its
+        vector."""
         texts = [c.text for c in chunks]
         hashes = [text_hash(t) for t in texts]
         known = self.vectors_by_text_hash(hashes)
         text_of = dict(zip(hashes, texts, strict=True))
         fresh = [h for h in text_of if h not in known]  # each new text once, in order
         if fresh:
-            known.update(zip(fresh, self.embeddings.embed_documents([text_of[h] for h in fresh]), strict=True))
+            known.update(
+                zip(
+                    fresh, self.embeddings.embed_documents([text_of[h] for h in fresh]), strict=True
+                )
+            )
         self.embedded_chunks += len(fresh)
         # upsert: a writer that repeats an interrupted write puts the same chunk ids again
         self._chunks.upsert(
             ids=[c.id for c in chunks],
             embeddings=[known[h] for h in hashes],
             documents=texts,
-            metadatas=[_chunk_metadata(c, record) | {"text_hash": h} for c, h in zip(chunks, hashes, strict=True)],
+            metadatas=[
+                _chunk_metadata(c, record) | {"text_hash": h}
+                for c, h in zip(chunks, hashes, strict=True)
+            ],
         )
 
     def vectors_by_text_hash(self, hashes: Sequence[str]) -> dict[str, list[float]]:
@@ -275,7 +285,10 @@ class CaseStore:
         offset = 0
         while True:
             got = self._chunks.get(
-                where=where, include=include, limit=READ_PAGE, offset=offset  # type: ignore[arg-type]
+                where=where,
+                include=include,
+                limit=READ_PAGE,
+                offset=offset,  # type: ignore[arg-type]
             )
             yield from zip(got["ids"], *(got[field] for field in include), strict=True)
             if len(got["ids"]) < READ_PAGE:
@@ -300,7 +313,11 @@ class CaseStore:
         return [
             (Document(page_content=text, metadata=meta, id=chunk_id), 1.0 - distance)
             for chunk_id, text, meta, distance in zip(
-                got["ids"][0], got["documents"][0], got["metadatas"][0], got["distances"][0], strict=True
+                got["ids"][0],
+                got["documents"][0],
+                got["metadatas"][0],
+                got["distances"][0],
+                strict=True,
             )
         ]
 

@@ -69,12 +69,16 @@ def _model_summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
         "exact_match": average(x["em"] for x in m),
         "f1": average(x["f1"] for x in m),
         "contains_answer": average(x["contains"] for x in m),
-        "citation_recall": sum(x["supported_sentences"] for x in m) / sentences if sentences else None,
+        "citation_recall": sum(x["supported_sentences"] for x in m) / sentences
+        if sentences
+        else None,
         "citation_precision": (
             sum(x["supporting_citations"] for x in m) / citations if citations else None
         ),
         "removed_share": removed / (sentences + removed) if sentences + removed else None,
-        **refusal_metrics((x["refused"], not row["answerable"]) for x, row in zip(m, rows, strict=True)),
+        **refusal_metrics(
+            (x["refused"], not row["answerable"]) for x, row in zip(m, rows, strict=True)
+        ),
         "latency": latency,
     }
 
@@ -93,7 +97,9 @@ def write_reports(
 ) -> None:
     """summary.json, report.md and report.html (with PNG plots) in `out`."""
     (out / "summary.json").write_text(
-        json.dumps({"questions_file": source, "models": summary, "problems": list(problems)}, indent=2),
+        json.dumps(
+            {"questions_file": source, "models": summary, "problems": list(problems)}, indent=2
+        ),
         encoding="utf-8",
     )
     plots = _plots(out, summary, rows)
@@ -111,7 +117,12 @@ def metric_rows(summary: dict[str, Any]) -> list[list[str]]:
     """The report's table: one row per metric, one column per model."""
     models = list(summary)
     rows = [["questions", *(str(summary[m]["questions"]) for m in models)]]
-    rows.append(["answered / refused", *(f"{summary[m]['answered']} / {summary[m]['refused']}" for m in models)])
+    rows.append(
+        [
+            "answered / refused",
+            *(f"{summary[m]['answered']} / {summary[m]['refused']}" for m in models),
+        ]
+    )
     rows += [[label, *(_cell(summary[m][key], pct) for m in models)] for key, label, pct in METRICS]
     for stage in STAGES:
         rows.append(
@@ -129,7 +140,9 @@ def _latency(stage: dict[str, Any]) -> str:
     return f"{stage['p50_ms']:.0f} / {stage['p95_ms']:.0f}"
 
 
-def _markdown(summary: dict[str, Any], source: str, problems: Sequence[str], plots: list[str]) -> str:
+def _markdown(
+    summary: dict[str, Any], source: str, problems: Sequence[str], plots: list[str]
+) -> str:
     models = list(summary)
     lines = [f"# Evaluation of `{source}`", "", "| metric | " + " | ".join(models) + " |"]
     lines.append("|---" * (len(models) + 1) + "|")
@@ -146,14 +159,16 @@ def _html(summary: dict[str, Any], source: str, problems: Sequence[str], plots: 
     e = html.escape
     head = "".join(f"<th>{e(m)}</th>" for m in summary)
     body = "".join(
-        "<tr>" + "".join(f"<td>{e(cell)}</td>" for cell in row) + "</tr>" for row in metric_rows(summary)
+        "<tr>" + "".join(f"<td>{e(cell)}</td>" for cell in row) + "</tr>"
+        for row in metric_rows(summary)
     )
     images = "".join(f'<img src="{e(name)}" alt="{e(name)}">' for name in plots)
     issues = "".join(f"<li>{e(p)}</li>" for p in problems)
     return (
         "<!doctype html><html><head><meta charset='utf-8'><title>Casefile evaluation</title>"
         "<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}"
-        "td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}td:first-child{text-align:left}"
+        "td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}"
+        "td:first-child{text-align:left}"
         "img{max-width:48%;margin:1em 1% 0 0}</style></head><body>"
         f"<h1>Evaluation of <code>{e(source)}</code></h1>"
         f"<table><tr><th>metric</th>{head}</tr>{body}</table>{images}"
@@ -178,7 +193,9 @@ def _plots(out: Path, summary: dict[str, Any], rows: Sequence[dict[str, Any]]) -
     for i, model in enumerate(models):
         values = [summary[model][key] or 0.0 for key in PLOTTED]
         ax.bar(x + i * width, values, width, label=model)
-    ax.set_xticks(x + width * (len(models) - 1) / 2, [labels[k] for k in PLOTTED], rotation=30, ha="right")
+    ax.set_xticks(
+        x + width * (len(models) - 1) / 2, [labels[k] for k in PLOTTED], rotation=30, ha="right"
+    )
     ax.set_ylim(0, 1)
     ax.set_title("Quality per model")
     ax.legend()

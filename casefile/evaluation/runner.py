@@ -14,8 +14,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from casefile.kernel.records import Answer, Passage
-from casefile.kernel.errors import CasefileError
 from casefile.evaluation.metrics import (
     Span,
     contains_answer,
@@ -24,6 +22,8 @@ from casefile.evaluation.metrics import (
     token_f1,
 )
 from casefile.evaluation.questions import EvalQuestion
+from casefile.kernel.errors import CasefileError
+from casefile.kernel.records import Answer, Passage
 from ingest.loaders import decode_text
 
 log = logging.getLogger(__name__)
@@ -206,7 +206,9 @@ def _describe(item: Any) -> str:
 # -- scoring one answer -------------------------------------------------------------------
 
 
-def score(question: EvalQuestion, answer: Answer, gold: list[Span], verifier: Any) -> dict[str, Any]:
+def score(
+    question: EvalQuestion, answer: Answer, gold: list[Span], verifier: Any
+) -> dict[str, Any]:
     """One line of answers.jsonl: the answer as `ask --json` prints it, and its metrics."""
     retrieved = [(p.doc_id, p.start, p.end) for p in answer.passages]
     refused = not answer.answerable

@@ -16,8 +16,6 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from casefile.kernel.errors import InvalidCaseName
 
-
-
 CASE_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,46}[a-z0-9]$|^[a-z0-9]$")
 
 
@@ -83,12 +81,16 @@ class RetrievalSettings(BaseModel):
         if self.k <= 0:
             raise ValueError(f"k must be greater than 0. Currently, k is {self.k}")
         if self.candidates < self.k:
-            raise ValueError(f"candidates must be at least k ({self.k}). Currently, {self.candidates}")
+            raise ValueError(
+                f"candidates must be at least k ({self.k}). Currently, {self.candidates}"
+            )
         return self
 
 
 class LLMSettings(BaseModel):
-    timeout: float = Field(120.0, description="Seconds a model may take before the extractive answer is shown.")
+    timeout: float = Field(
+        120.0, description="Seconds a model may take before the extractive answer is shown."
+    )
     max_tokens: int = Field(256, description="Longest generated answer, in tokens.")
     temperature: float = Field(0.0, description="Sampling temperature of generative models.")
     context: int = Field(4096, description="Context window for local GGUF models, in tokens.")
@@ -104,8 +106,9 @@ class LLMSettings(BaseModel):
         "variable; a local server needs none).",
     )
     ollama_host: str | None = Field(
-        None, description="URL of the Ollama server (default: the OLLAMA_HOST variable, else "
-        "http://127.0.0.1:11434)."
+        None,
+        description="URL of the Ollama server (default: the OLLAMA_HOST variable, else "
+        "http://127.0.0.1:11434).",
     )
 
 

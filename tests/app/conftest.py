@@ -22,8 +22,8 @@ HOSTILE = (
 @pytest.fixture(scope="session")
 def app_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A data folder holding the seed article and a document full of markup and script."""
-    from vectorstore.cases import open_case
     from ingest.pipeline import ingest_paths
+    from vectorstore.cases import open_case
 
     home = tmp_path_factory.mktemp("app-home")
     docs = home / "source-docs"

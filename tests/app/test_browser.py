@@ -11,8 +11,13 @@ pytestmark = pytest.mark.integration
 
 CHROMIUM = Path("/usr/bin/chromium")
 FLAGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-    "--disable-sync", "--no-first-run", "--disable-quic",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
 ]
 SHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
 
@@ -25,7 +30,9 @@ def browser():
         pytest.fail("Chromium is missing: `make browser` (apt-get install -y chromium) installs it")
     SHOTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS, headless=True)
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=FLAGS, headless=True
+        )
         yield browser
         browser.close()
 
@@ -86,5 +93,7 @@ def test_script_and_markup_in_a_document_show_as_text_and_never_run(page):
 
 def test_a_question_the_documents_do_not_answer_is_refused_in_the_page(page):
     ask(page, "What is Blake Lively's net worth?")
-    page.locator("#cf-chat .message").last.get_by_text("The documents do not answer this question").wait_for()
+    page.locator("#cf-chat .message").last.get_by_text(
+        "The documents do not answer this question"
+    ).wait_for()
     assert page.locator("#cf-sources").get_by_text("Nearest passages", exact=True).is_visible()

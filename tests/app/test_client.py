@@ -41,7 +41,9 @@ def test_asking_returns_a_cited_answer(client):
 
 def test_an_uploaded_file_is_ingested_and_listed(client, tmp_path):
     note = tmp_path / "status-letter.txt"
-    note.write_text("Status letter. The parties will exchange documents by July 7, 2025.", encoding="utf-8")
+    note.write_text(
+        "Status letter. The parties will exchange documents by July 7, 2025.", encoding="utf-8"
+    )
     outcomes = client.predict([handle_file(str(note))], "default", api_name="/ingest")[0]
     assert outcomes["data"] == [["status-letter.txt", "added", "1 chunks"]]
     files = [d["file"] for d in client.predict("default", api_name="/sources")]
@@ -74,8 +76,13 @@ def test_a_file_of_a_type_not_allowed_is_refused(client, tmp_path):
 
 @pytest.mark.parametrize(
     ("name", "safe"),
-    [("../../etc/passwd.txt", "passwd.txt"), ("..\\..\\boot.ini.txt", "boot.ini.txt"),
-     ("report<script>.pdf", "report_script_.pdf"), (".hidden.txt", "hidden.txt"), ("", "upload")],
+    [
+        ("../../etc/passwd.txt", "passwd.txt"),
+        ("..\\..\\boot.ini.txt", "boot.ini.txt"),
+        ("report<script>.pdf", "report_script_.pdf"),
+        (".hidden.txt", "hidden.txt"),
+        ("", "upload"),
+    ],
 )
 def test_upload_names_cannot_escape_the_uploads_folder(name, safe):
     assert safe_upload_name(name) == safe

@@ -36,7 +36,9 @@ def test_malformed_auth_is_refused():
 def test_serve_command_refuses_and_says_how():
     result = subprocess.run(
         [sys.executable, "-m", "casefile.cli", "serve", "--host", "0.0.0.0"],
-        capture_output=True, text=True, timeout=60,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert result.returncode == 2
     assert "refusing to serve on 0.0.0.0 without authentication" in result.stderr
@@ -48,4 +50,6 @@ def test_auth_is_a_secret_read_from_casefile_auth(monkeypatch):
     settings = Settings()
     assert settings.app.credentials() == ("editor", "s3cret")
     assert "s3cret" not in repr(settings) and "s3cret" not in str(settings.model_dump())
-    check_exposure(settings.model_copy(update={"app": settings.app.model_copy(update={"host": "0.0.0.0"})}))
+    check_exposure(
+        settings.model_copy(update={"app": settings.app.model_copy(update={"host": "0.0.0.0"})})
+    )

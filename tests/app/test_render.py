@@ -3,14 +3,26 @@
 from casefile.kernel.records import Answer, AnswerSentence, Citation, Passage
 from casefile.render import chat_markdown, export_markdown, safe_markdown, sources_html
 
-TEXT = "Intro. <script>alert(1)</script> The deadline is June 2. <img src=x onerror=alert(2)> [x](javascript:alert(3)) Tail."
+TEXT = (
+    "Intro. <script>alert(1)</script> The deadline is June 2. <img src=x onerror=alert(2)> "
+    "[x](javascript:alert(3)) Tail."
+)
 QUOTE_START = TEXT.index("The deadline")
 QUOTE_END = QUOTE_START + len("The deadline is June 2.")
 
 
 def answer(**changes) -> Answer:
-    citation = Citation(1, "d1", "/case/memo.txt", "Memo <b>bold</b>", None, QUOTE_START, QUOTE_END,
-                        TEXT[QUOTE_START:QUOTE_END], "2025-05-01")
+    citation = Citation(
+        1,
+        "d1",
+        "/case/memo.txt",
+        "Memo <b>bold</b>",
+        None,
+        QUOTE_START,
+        QUOTE_END,
+        TEXT[QUOTE_START:QUOTE_END],
+        "2025-05-01",
+    )
     values = dict(
         question="When is the deadline?",
         answer="The deadline is June 2 [1].",
@@ -18,7 +30,14 @@ def answer(**changes) -> Answer:
         sentences=[AnswerSentence("The deadline is June 2.", (1,), True)],
         citations=[citation],
         passages=[Passage("d1", "/case/memo.txt", "Memo", None, 0, len(TEXT), TEXT, 1.0)],
-        unsupported=[AnswerSentence("It was <script>moved</script> to July.", (1,), False, "the source does not contain July")],
+        unsupported=[
+            AnswerSentence(
+                "It was <script>moved</script> to July.",
+                (1,),
+                False,
+                "the source does not contain July",
+            )
+        ],
         model="local",
     )
     values.update(changes)
@@ -49,14 +68,22 @@ def test_removed_sentences_are_shown_apart_and_marked_unsupported():
 
 
 def test_web_sources_get_a_link_but_never_a_javascript_one():
-    web = answer(citations=[Citation(1, "d1", "https://news.example/story", "T", None, 0, 5, "Intro")])
+    web = answer(
+        citations=[Citation(1, "d1", "https://news.example/story", "T", None, 0, 5, "Intro")]
+    )
     assert 'href="https://news.example/story"' in sources_html(web, lambda d: TEXT)
     evil = answer(citations=[Citation(1, "d1", "javascript:alert(1)", "T", None, 0, 5, "Intro")])
     assert "href" not in sources_html(evil, lambda d: TEXT)
 
 
 def test_refusal_shows_nearest_passages():
-    refused = answer(answerable=False, answer="The documents do not answer this question.", sentences=[], citations=[], unsupported=[])
+    refused = answer(
+        answerable=False,
+        answer="The documents do not answer this question.",
+        sentences=[],
+        citations=[],
+        unsupported=[],
+    )
     panel = sources_html(refused, lambda d: TEXT)
     assert "Nearest passages" in panel
     assert chat_markdown(refused).startswith("The documents do not answer this question")
@@ -66,6 +93,9 @@ def test_export_has_footnotes_with_title_date_page_quote_and_source():
     exported = export_markdown([answer()], "smith")
     assert "# Casefile: case “smith”" in exported
     assert "The deadline is June 2.[^1]" in exported
-    assert "[^1]: Memo &lt;b&gt;bold&lt;/b&gt;, 2025-05-01, /case/memo.txt: “The deadline is June 2.”" in exported
+    assert (
+        "[^1]: Memo &lt;b&gt;bold&lt;/b&gt;, 2025-05-01, /case/memo.txt: “The deadline is June 2.”"
+        in exported
+    )
     assert "~~It was &lt;script&gt;moved&lt;/script&gt; to July.~~" in exported
     assert "<" not in exported

@@ -58,7 +58,9 @@ class Session:
             question, "default", "extractive", 5, docs or [], history or [], api_name="/ask"
         )
         if result["question"] != question:
-            self.errors.append(f"session {self.number} asked {question!r}, got {result['question']!r}")
+            self.errors.append(
+                f"session {self.number} asked {question!r}, got {result['question']!r}"
+            )
         return result
 
     def run(self) -> None:
@@ -67,7 +69,9 @@ class Session:
             try:
                 self._round(round_)
             except Exception as exc:  # every failure is a finding, reported at the end
-                self.errors.append(f"session {self.number} round {round_}: {type(exc).__name__}: {exc}")
+                self.errors.append(
+                    f"session {self.number} round {round_}: {type(exc).__name__}: {exc}"
+                )
             round_ += 1
 
     def _round(self, round_: int) -> None:
@@ -133,9 +137,7 @@ def test_forty_sessions_for_minutes_without_error_mixup_or_leak(tmp_path: Path):
         uploads.mkdir()
         deadline = started + SECONDS
         with ThreadPoolExecutor(SESSIONS) as pool:
-            sessions = list(
-                pool.map(lambda n: Session(n, url, uploads, deadline), range(SESSIONS))
-            )
+            sessions = list(pool.map(lambda n: Session(n, url, uploads, deadline), range(SESSIONS)))
             list(pool.map(Session.run, sessions))
         stop.set()
         sampler.join()

@@ -2,7 +2,6 @@
 
 import shutil
 from datetime import date
-from pathlib import Path
 
 import pytest
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
@@ -169,7 +168,10 @@ def test_prompt_blanks_out_instructions_found_in_documents(case, settings):
 def test_a_follow_up_is_rewritten_with_the_earlier_subject(case, settings):
     history = [
         {"role": "user", "content": "Who sued Justin Baldoni?"},
-        {"role": "assistant", "content": "Blake Lively sued Justin Baldoni for sexual harassment [1]."},
+        {
+            "role": "assistant",
+            "content": "Blake Lively sued Justin Baldoni for sexual harassment [1].",
+        },
     ]
     answer = assistant_with(case, settings).ask("Who are her lawyers?", history=history)
     assert answer.standalone_question == "Who are her lawyers? (about Blake Lively)"
@@ -192,23 +194,50 @@ def test_date_filter_excludes_undated_documents(case, settings):
 def test_json_has_the_documented_fields(case, settings):
     data = assistant_with(case, settings).ask("Who is the judge?").to_json()
     assert set(data) >= {
-        "question", "answer", "answerable", "sentences", "citations", "passages",
-        "unsupported", "model", "timings",
+        "question",
+        "answer",
+        "answerable",
+        "sentences",
+        "citations",
+        "passages",
+        "unsupported",
+        "model",
+        "timings",
     }
-    assert set(data["citations"][0]) >= {"n", "doc_id", "source", "title", "page", "start", "end", "quote"}
-    assert set(data["passages"][0]) >= {"doc_id", "source", "title", "page", "start", "end", "text", "score"}
+    assert set(data["citations"][0]) >= {
+        "n",
+        "doc_id",
+        "source",
+        "title",
+        "page",
+        "start",
+        "end",
+        "quote",
+    }
+    assert set(data["passages"][0]) >= {
+        "doc_id",
+        "source",
+        "title",
+        "page",
+        "start",
+        "end",
+        "text",
+        "score",
+    }
     assert set(data["sentences"][0]) == {"text", "citations", "supported"}
     assert data["model"] == "extractive" and "total" in data["timings"]
 
 
 def test_passages_from_overlapping_chunks_are_merged(case, settings):
-    passages = assistant_with(case, settings).retriever.retrieve("Baldoni Lively lawyers judge", k=8)
+    passages = assistant_with(case, settings).retriever.retrieve(
+        "Baldoni Lively lawyers judge", k=8
+    )
     by_doc: dict[str, list] = {}
     for p in passages:
         by_doc.setdefault(p.doc_id, []).append(p)
     for spans in by_doc.values():
         spans.sort(key=lambda p: p.start)
-        assert all(a.end <= b.start for a, b in zip(spans, spans[1:]))
+        assert all(a.end <= b.start for a, b in zip(spans, spans[1:], strict=False))
     text = case.document_text(passages[0].doc_id)
     assert all(case.document_text(p.doc_id)[p.start : p.end] == p.text for p in passages)
     assert text

@@ -41,7 +41,9 @@ def assert_cited(answer: Answer, expected: str, store) -> None:
 
 
 @pytest.mark.parametrize(("question", "expected"), ANSWERABLE.items())
-def test_extractive_answers_with_a_verbatim_citation_holding_the_answer(assistant, seed_case, question, expected):
+def test_extractive_answers_with_a_verbatim_citation_holding_the_answer(
+    assistant, seed_case, question, expected
+):
     answer = assistant.ask(question, model="extractive")
     assert_cited(answer, expected, seed_case[1])
     assert expected in answer.answer
@@ -75,7 +77,9 @@ def test_local_model_streams_tokens(assistant):
     assert len(events) > 3 and isinstance(events[-1], Answer)
 
 
-def test_openai_backend_round_trip_through_llama_cpp_server(assistant, seed_case, llama_server, monkeypatch):
+def test_openai_backend_round_trip_through_llama_cpp_server(
+    assistant, seed_case, llama_server, monkeypatch
+):
     monkeypatch.setenv("OPENAI_BASE_URL", llama_server)
     monkeypatch.setenv("OPENAI_API_KEY", "test")
     answer = assistant.ask("Which judge is hearing the case?", model="openai:smollm2")
@@ -105,19 +109,25 @@ def test_cli_ask_json_done_when(tmp_path, model):
     env_home = tmp_path / "home"
     run = lambda *args: subprocess.run(  # noqa: E731
         [sys.executable, "-m", "casefile.cli", *args],
-        capture_output=True, text=True, timeout=600,
+        capture_output=True,
+        text=True,
+        timeout=600,
         env={**__import__("os").environ, "CASEFILE_HOME": str(env_home)},
     )
     seeds = tmp_path / "seeds"
     seeds.mkdir()
     shutil.copy(SEED, seeds / SEED.name)
     assert run("ingest", str(seeds)).returncode == 0
-    result = run("ask", "How much did Baldoni sue Lively and Reynolds for?", "--json", "--model", model)
+    result = run(
+        "ask", "How much did Baldoni sue Lively and Reynolds for?", "--json", "--model", model
+    )
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
     assert data["answerable"] is True and "$400 million" in data["answer"]
     article = SEED.read_text(encoding="utf-8")
     assert data["citations"] and all(c["quote"] in article for c in data["citations"])
     assert any("$400 million" in c["quote"] for c in data["citations"])
-    refused = json.loads(run("ask", "What is Blake Lively’s net worth?", "--json", "--model", model).stdout)
+    refused = json.loads(
+        run("ask", "What is Blake Lively’s net worth?", "--json", "--model", model).stdout
+    )
     assert refused["answerable"] is False

@@ -22,8 +22,11 @@ def casefile(*args: str, check: bool = True) -> subprocess.CompletedProcess:
 
 
 def test_help_loads_no_model_or_store():
-    probe = "import sys, casefile.cli; print(sorted(m for m in ('torch', 'chromadb', 'sentence_transformers', 'langchain_chroma') if m in sys.modules))"
-    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    heavy = "('torch', 'chromadb', 'sentence_transformers', 'langchain_chroma')"
+    probe = f"import sys, casefile.cli; print(sorted(m for m in {heavy} if m in sys.modules))"
+    result = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    )
     assert result.stdout.strip() == "[]"
     help_text = casefile("--help").stdout
     for command in ("ingest", "sources", "remove", "cases"):
@@ -107,7 +110,9 @@ def test_an_ingest_killed_half_way_is_finished_by_the_next_run(tmp_path):
         main()
         """
     )
-    killed = subprocess.run([sys.executable, "-c", killer], capture_output=True, text=True, timeout=300)
+    killed = subprocess.run(
+        [sys.executable, "-c", killer], capture_output=True, text=True, timeout=300
+    )
     assert killed.returncode == -9
     assert json.loads(casefile("sources", "--json").stdout) == []
 

@@ -22,7 +22,11 @@ def test_jsonl_with_every_field(tmp_path):
                 "doc": "article.txt",
             },
             {"question": "What is the trial date?", "answerable": False},
-            {"question": "Who sued?", "answers": "Baldoni", "evidence": {"doc": "a.txt", "start": 3, "end": 9}},
+            {
+                "question": "Who sued?",
+                "answers": "Baldoni",
+                "evidence": {"doc": "a.txt", "start": 3, "end": 9},
+            },
         ],
     )
     loaded = load_questions(path)
@@ -31,7 +35,9 @@ def test_jsonl_with_every_field(tmp_path):
     assert first.id == "judge" and first.answers == ("Lewis Liman", "Judge Liman")
     assert first.evidence[1] == {"doc": "order.pdf", "page": 2} and first.doc == "article.txt"
     assert second.answerable is False and second.answers == () and second.id
-    assert third.answers == ("Baldoni",) and third.evidence == ({"doc": "a.txt", "start": 3, "end": 9},)
+    assert third.answers == ("Baldoni",) and third.evidence == (
+        {"doc": "a.txt", "start": 3, "end": 9},
+    )
 
 
 def test_csv_with_json_and_plain_cells(tmp_path):

@@ -100,7 +100,9 @@ def test_a_question_that_fails_is_reported_and_the_rest_go_on(case, settings, tm
     wrong_doc = EvalQuestion(id="wrong", question="Who is the judge?", doc="no-such-file.pdf")
     run = run_eval(CaseAssistant(case, settings), [wrong_doc, LAWYERS], ["extractive"], tmp_path)
     assert run.answered == 1
-    assert run.problems == ["wrong (extractive): no document named 'no-such-file.pdf' in case 'seed'"]
+    assert run.problems == [
+        "wrong (extractive): no document named 'no-such-file.pdf' in case 'seed'"
+    ]
 
 
 def test_two_models_side_by_side_with_citation_scores(case, settings, tmp_path):
@@ -148,7 +150,12 @@ def test_squad_files_become_documents_and_questions(tmp_path):
                                 "question": "Who gets my data?",
                                 "answers": [{"text": "advertisers", "answer_start": 19}],
                             },
-                            {"id": "q2", "question": "Do you sell data?", "answers": [], "is_impossible": True},
+                            {
+                                "id": "q2",
+                                "question": "Do you sell data?",
+                                "answers": [],
+                                "is_impossible": True,
+                            },
                         ],
                     },
                 ],

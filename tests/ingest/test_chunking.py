@@ -1,9 +1,9 @@
 import pytest
 
-from ingest.chunking import chunk_document
 from casefile.kernel.records import PageSpan, ParsedDocument
-from ingest.loaders import parse_document
 from casefile.kernel.text import split_sentences
+from ingest.chunking import chunk_document
+from ingest.loaders import parse_document
 from tests.conftest import SEED
 
 
@@ -30,7 +30,9 @@ def test_chunks_cover_every_sentence_and_split_none():
 
 def test_chunks_start_and_end_on_sentence_boundaries():
     doc = seed_document()
-    boundaries = {s for s, _ in split_sentences(doc.text)} | {e for _, e in split_sentences(doc.text)}
+    boundaries = {s for s, _ in split_sentences(doc.text)} | {
+        e for _, e in split_sentences(doc.text)
+    }
     for chunk in chunk_document(doc, "d1", 500, 100):
         assert chunk.start in boundaries and chunk.end in boundaries
 
@@ -38,7 +40,9 @@ def test_chunks_start_and_end_on_sentence_boundaries():
 def test_overlap_repeats_whole_sentences_only():
     doc = seed_document()
     chunks = chunk_document(doc, "d1", 500, 150)
-    overlaps = [a.end - b.start for a, b in zip(chunks, chunks[1:]) if b.start < a.end]
+    overlaps = [
+        a.end - b.start for a, b in zip(chunks, chunks[1:], strict=False) if b.start < a.end
+    ]
     assert overlaps, "some consecutive chunks should share a sentence"
     assert all(0 < o <= 150 for o in overlaps)
     assert chunk_document(doc, "d1", 500, 0)[1].start >= chunk_document(doc, "d1", 500, 0)[0].end

@@ -20,7 +20,10 @@ class TestSeedArticle:
     def test_image_lines_are_gone_but_their_captions_stay(self):
         assert "![" not in self.clean
         assert "a57.foxnews.com" not in self.clean
-        assert "Justin Baldoni sued Blake Lively and Ryan Reynolds for $400 million. (Getty Images)" in self.clean
+        assert (
+            "Justin Baldoni sued Blake Lively and Ryan Reynolds for $400 million. (Getty Images)"
+            in self.clean
+        )
 
     def test_every_kept_line_reads_exactly_as_published(self):
         raw_lines = set(self.raw.splitlines())
@@ -34,7 +37,10 @@ class TestSeedArticle:
         assert all(is_furniture(line) for line in dropped)
 
     def test_reporting_is_kept(self):
-        assert "Baldoni’s lawyer, Bryan Freedman, slammed the move as a “fishing expedition.”" in self.clean
+        assert (
+            "Baldoni’s lawyer, Bryan Freedman, slammed the move as a “fishing expedition.”"
+            in self.clean
+        )
         assert "Lively’s lawyers, Mike Gottlieb and Esra Hudson" in self.clean
 
 

@@ -22,7 +22,10 @@ class TestText:
 
     def test_non_utf8_text_is_decoded_by_detection(self, tmp_path):
         path = tmp_path / "letter.txt"
-        text = "Café owner René Müller wrote to the court about the façade and the señor’s claim.\n" * 3
+        text = (
+            "Café owner René Müller wrote to the court about the façade and the señor’s claim.\n"
+            * 3
+        )
         path.write_bytes(text.encode("cp1252"))
         doc = parse(path)
         assert "René Müller" in doc.text and "façade" in doc.text
@@ -61,8 +64,15 @@ class TestHtml:
         assert doc.date == "2025-02-14"
         assert "Judge Lewis Liman ordered both parties to produce phone records" in doc.text
         assert "Lawyers for both sides declined to comment" in doc.text
-        for boilerplate in ("window.tracker", "color: red", "Subscribe now", "Copyright 2025",
-                            "Most read", "CLICK HERE", "<p>"):
+        for boilerplate in (
+            "window.tracker",
+            "color: red",
+            "Subscribe now",
+            "Copyright 2025",
+            "Most read",
+            "CLICK HERE",
+            "<p>",
+        ):
             assert boilerplate not in doc.text
 
     def test_tiny_page_falls_back_to_its_visible_text(self, tmp_path):

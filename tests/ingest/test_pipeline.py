@@ -23,7 +23,9 @@ def case_folder(tmp_path: Path) -> Path:
 
 
 def ingest(paths, store, **overrides):
-    return ingest_paths(paths if isinstance(paths, list) else [paths], store, IngestSettings(**overrides))
+    return ingest_paths(
+        paths if isinstance(paths, list) else [paths], store, IngestSettings(**overrides)
+    )
 
 
 def stored_chunk_ids_by_doc(store) -> dict[str, int]:
@@ -174,7 +176,9 @@ def test_a_changed_document_re_embeds_only_its_changed_chunks(settings, fake_emb
 
     counting.embedded.clear()
     last_line = text.rstrip().splitlines()[-1]
-    path.write_text(text.replace(last_line, "Digital could not reach Baldoni's lawyer."), encoding="utf-8")
+    path.write_text(
+        text.replace(last_line, "Digital could not reach Baldoni's lawyer."), encoding="utf-8"
+    )
     second = ingest(path, store)
     assert second.outcomes[0].status == "updated"
     assert 0 < second.chunks_embedded == len(counting.embedded) <= 2  # only the last chunk(s)
@@ -190,7 +194,9 @@ def test_a_changed_document_re_embeds_only_its_changed_chunks(settings, fake_emb
     copy = tmp_path / "copy-with-title.txt"
     copy.write_text("A copy with a new first line.\n" + text, encoding="utf-8")
     ingest(copy, store)
-    assert len(counting.embedded) < total  # chunks identical to the article's are not embedded again
+    assert (
+        len(counting.embedded) < total
+    )  # chunks identical to the article's are not embedded again
 
 
 class GatedEmbeddings(CountingEmbeddings):
@@ -211,7 +217,9 @@ class GatedEmbeddings(CountingEmbeddings):
         return super().embed_documents(texts)
 
 
-def test_an_ingest_never_deletes_a_document_another_session_is_writing(settings, fake_embeddings, tmp_path):
+def test_an_ingest_never_deletes_a_document_another_session_is_writing(
+    settings, fake_embeddings, tmp_path
+):
     import threading
 
     from vectorstore.store import CaseStore, make_client

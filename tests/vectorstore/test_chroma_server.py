@@ -2,11 +2,11 @@
 
 import pytest
 
-from vectorstore.cases import open_case
 from casefile.kernel.errors import StoreUnavailable
 from casefile.kernel.settings import Settings
 from ingest.pipeline import ingest_paths
 from tests.conftest import SEED, free_port
+from vectorstore.cases import open_case
 
 pytestmark = pytest.mark.integration
 

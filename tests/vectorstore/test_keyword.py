@@ -48,4 +48,9 @@ def test_an_empty_index_finds_nothing():
 
 
 def test_tokenize_keeps_possessive_names_and_drops_stop_words():
-    assert tokenize("Lively’s lawyers and the $400,000 claim") == ["lively", "lawyers", "400,000", "claim"]
+    assert tokenize("Lively’s lawyers and the $400,000 claim") == [
+        "lively",
+        "lawyers",
+        "400,000",
+        "claim",
+    ]

@@ -22,14 +22,20 @@ def test_bundled_model_gives_normalised_384_dim_vectors(real_embeddings):
 def test_similar_sentences_are_closer_than_unrelated_ones(real_embeddings):
     judge, court, cake = (
         np.array(real_embeddings.embed_query(t))
-        for t in ("The judge ruled on the motion.", "The court decided the request.", "A chocolate cake recipe.")
+        for t in (
+            "The judge ruled on the motion.",
+            "The court decided the request.",
+            "A chocolate cake recipe.",
+        )
     )
     assert judge @ court > judge @ cake + 0.2
 
 
 def test_a_model_that_is_not_on_disk_fails_with_a_clear_message():
     embedder = SentenceTransformerEmbeddings("no-such-org/no-such-model")
-    with pytest.raises(ModelUnavailable, match="cannot load embedding model 'no-such-org/no-such-model'"):
+    with pytest.raises(
+        ModelUnavailable, match="cannot load embedding model 'no-such-org/no-such-model'"
+    ):
         embedder.embed_query("x")
 
 

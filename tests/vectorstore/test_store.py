@@ -62,7 +62,9 @@ def test_large_cases_are_read_a_page_at_a_time(store, monkeypatch):
     assert len(store.keyword_index()) == len(everything) == store.chunk_count()
 
 
-def test_documents_added_by_another_process_reach_the_keyword_index(settings, fake_embeddings, monkeypatch, tmp_path):
+def test_documents_added_by_another_process_reach_the_keyword_index(
+    settings, fake_embeddings, monkeypatch, tmp_path
+):
     client = make_client(settings)
     app = CaseStore(client, "shared", fake_embeddings)
     cli = CaseStore(client, "shared", fake_embeddings)  # another process, as far as `app` knows

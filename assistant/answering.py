@@ -18,7 +18,15 @@ from assistant.sentence_vectors import SentenceEmbeddingCache
 from assistant.verification import CheckedSentence, CitationVerifier, Support
 from casefile.kernel.errors import EmptyQuestion, ModelUnavailable
 from casefile.kernel.index import CaseIndex
-from casefile.kernel.records import Answer, AnswerSentence, Citation, Passage
+from casefile.kernel.records import (
+    Answer,
+    AnswerSentence,
+    Citation,
+    PageSpan,
+    Passage,
+    page_range,
+    pages_in,
+)
 from casefile.kernel.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -261,6 +269,7 @@ def _cite(
     citations: list[Citation] = []
     numbers: dict[tuple[str, int, int], int] = {}
     texts: dict[str, str] = {}
+    layouts: dict[str, tuple[tuple[PageSpan, ...], set[int]]] = {}
     sentences = []
     for sentence in checked:
         support = sentence.support
@@ -270,6 +279,14 @@ def _cite(
         if key not in numbers:
             if passage.doc_id not in texts:
                 texts[passage.doc_id] = store.document_text(passage.doc_id)
+                record = store.record(passage.doc_id)
+                layouts[passage.doc_id] = (
+                    store.page_spans(passage.doc_id),
+                    set(record.ocr_pages) if record else set(),
+                )
+            spans, ocr_pages = layouts[passage.doc_id]
+            # The pages the quoted words are on, which may differ from the passage's first.
+            first, last = page_range(spans, support.start, support.end)
             numbers[key] = len(citations) + 1
             citations.append(
                 Citation(
@@ -277,12 +294,14 @@ def _cite(
                     doc_id=passage.doc_id,
                     source=passage.source,
                     title=passage.title,
-                    page=passage.page,
+                    page=first,
                     start=support.start,
                     end=support.end,
                     # From the stored document itself, so the quote is verbatim by construction.
                     quote=texts[passage.doc_id][support.start : support.end],
                     date=passage.date,
+                    end_page=last if last != first else None,
+                    ocr=bool(ocr_pages & pages_in(spans, support.start, support.end)),
                 )
             )
         sentences.append(AnswerSentence(sentence.text, (numbers[key],), True, sentence.reason))

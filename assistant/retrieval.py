@@ -108,13 +108,10 @@ def merge_overlapping(hits: list[tuple[Document, float, float]]) -> list[Passage
     for doc, score, similarity in ordered:
         meta = doc.metadata
         last = passages[-1] if passages else None
-        if (
-            last is not None
-            and last.doc_id == meta["doc_id"]
-            and last.page == meta.get("page")
-            and meta["start"] < last.end
-        ):
-            tail = doc.page_content[last.end - meta["start"] :] if meta["end"] > last.end else ""
+        if last is not None and last.doc_id == meta["doc_id"] and meta["start"] < last.end:
+            grows = meta["end"] > last.end
+            tail = doc.page_content[last.end - meta["start"] :] if grows else ""
+            end_page = (meta.get("end_page") or meta.get("page")) if grows else last.end_page
             passages[-1] = Passage(
                 doc_id=last.doc_id,
                 source=last.source,
@@ -126,6 +123,8 @@ def merge_overlapping(hits: list[tuple[Document, float, float]]) -> list[Passage
                 score=max(last.score, score),
                 date=last.date,
                 similarity=max(last.similarity, similarity),
+                end_page=end_page if end_page != last.page else last.end_page,
+                ocr=last.ocr or bool(meta.get("ocr")),
             )
             continue
         passages.append(
@@ -140,6 +139,8 @@ def merge_overlapping(hits: list[tuple[Document, float, float]]) -> list[Passage
                 score=score,
                 date=meta.get("date"),
                 similarity=similarity,
+                end_page=meta.get("end_page"),
+                ocr=bool(meta.get("ocr")),
             )
         )
     return passages

@@ -17,6 +17,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from casefile.kernel.errors import CasefileError, UnknownModel
+from casefile.kernel.records import OCR_NOTE, Answer
 from casefile.kernel.settings import Settings
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
@@ -67,14 +68,22 @@ def ingest(
         TextColumn("{task.description}"),
         console=err,
         transient=True,
-        disable=total < 2 or not err.is_terminal,
+        disable=not err.is_terminal,
     ) as progress:
         task = progress.add_task("", total=total)
 
         def advance(outcome):
             progress.update(task, advance=1, description=outcome.path.name)
 
-        report = ingest_paths(paths, store, settings.ingest, on_file=advance)
+        def page(path: Path, number: int, pages: int, what: str) -> None:
+            if what != "OCR":
+                return
+            # OCR takes seconds a page: say which page, also when there is no terminal.
+            progress.update(task, description=f"{path.name}: OCR of page {number} of {pages}")
+            if not err.is_terminal:
+                err.print(f"{escape(path.name)}: OCR of page {number} of {pages}")
+
+        report = ingest_paths(paths, store, settings.ingest, on_file=advance, on_page=page)
 
     for source in report.repaired:
         err.print(f"[yellow]finished an interrupted ingest:[/] {escape(source)} is ingested again")
@@ -128,6 +137,10 @@ def sources(
                 "chunks": r.chunk_count,
                 "size_bytes": r.size_bytes,
                 "ingested_at": r.ingested_at,
+                "court": r.court,
+                "case_number": r.case_number,
+                "docket_entry": r.docket_entry,
+                "ocr_pages": list(r.ocr_pages),
             }
             for r in records
         ]
@@ -140,22 +153,29 @@ def sources(
     )
     table.add_column("doc_id", no_wrap=True, min_width=16)
     table.add_column("title", ratio=3, no_wrap=True, overflow="ellipsis")
-    wide = out.width >= 110
+    dockets = any(r.court or r.case_number for r in records)
+    if dockets:
+        table.add_column("court", ratio=2, no_wrap=True, overflow="ellipsis")
+        table.add_column("case no.", no_wrap=True, overflow="ellipsis", max_width=24)
+    wide = out.width >= 110 + (40 if dockets else 0)
     if wide:
         table.add_column("file", ratio=1, no_wrap=True, overflow="ellipsis")
     table.add_column("kind", no_wrap=True, min_width=5)
-    table.add_column("date", no_wrap=True, min_width=10)
+    table.add_column("filed / date", no_wrap=True, min_width=10)
     table.add_column("pages", no_wrap=True, justify="right", min_width=5)
     table.add_column("chunks", no_wrap=True, justify="right", min_width=6)
     for r in records:
+        docket_cells = [r.court, r.case_number] if dockets else []
         file_cell = [r.name] if wide else []
+        ocr = f" ({len(r.ocr_pages)} OCR)" if r.ocr_pages else ""
         table.add_row(
             r.doc_id,
             r.title,
+            *docket_cells,
             *file_cell,
             r.kind,
             r.date or "",
-            str(r.page_count or ""),
+            f"{r.page_count or ''}{ocr}",
             str(r.chunk_count),
         )
     out.print(table)
@@ -231,7 +251,7 @@ def ask(
     print_answer(answer)
 
 
-def print_answer(answer) -> None:
+def print_answer(answer: Answer) -> None:
     """The answer with [n] markers, then numbered footnotes: title, page, quote."""
     if answer.notice:
         err.print(f"[yellow]{escape(answer.notice)}[/]")
@@ -244,12 +264,14 @@ def print_answer(answer) -> None:
             for part in (
                 c.title,
                 c.date,
-                f"page {c.page}" if c.page else "",
+                c.pages,
                 f"chars {c.start}-{c.end}",
             )
             if part
         )
         out.print(f"[bold][{c.n}][/] {escape(where)}", soft_wrap=True)
+        if c.ocr:
+            out.print(f"    [bold yellow]{escape(OCR_NOTE)}[/]", soft_wrap=True)
         out.print(f"    “{escape(c.quote)}”", soft_wrap=True, highlight=False)
         out.print(f"    [dim]{escape(c.source)}[/]", soft_wrap=True)
     if answer.unsupported:

@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 
-from casefile.kernel.records import Answer, Citation
+from casefile.kernel.records import OCR_NOTE, Answer, Citation
 
 CONTEXT_CHARS = 320
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
@@ -54,7 +54,13 @@ def _sentence_markdown(text: str, citations: Sequence[int]) -> str:
 
 
 def _where(c: Citation) -> str:
-    parts = [c.title, c.date or "", f"page {c.page}" if c.page else "", _file_name(c.source)]
+    parts = [
+        c.title,
+        c.date or "",
+        c.pages,
+        _file_name(c.source),
+        "OCR: check the scan" if c.ocr else "",
+    ]
     return " · ".join(p for p in parts if p)
 
 
@@ -113,7 +119,9 @@ def sources_html(answer: Answer | None, document_text: DocumentText) -> str:
 def _meta_html(c: Citation) -> str:
     items = [html.escape(c.date)] if c.date else []
     if c.page:
-        items.append(f"page {c.page}")
+        items.append(c.pages)
+    if c.ocr:
+        items.append(f'<b class="cf-ocr">{html.escape(OCR_NOTE)}</b>')
     items.append(f"characters {c.start}–{c.end}")
     if _URL.match(c.source):
         href = html.escape(c.source, quote=True)
@@ -166,7 +174,7 @@ def _export_lines(answers: Sequence[Answer], case: str) -> list[str]:
 
 def _footnote(number: int, c: Citation) -> str:
     where = ", ".join(
-        p for p in (c.title, c.date or "", f"page {c.page}" if c.page else "", c.source) if p
+        p for p in (c.title, c.date or "", c.pages, c.source, OCR_NOTE if c.ocr else "") if p
     )
     quote = " ".join(c.quote.split())
     return f"[^{number}]: {where}: “{quote}” (characters {c.start}–{c.end})"

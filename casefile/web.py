@@ -215,7 +215,7 @@ def build_app(settings: Settings) -> gr.Blocks:
             rows.append([outcome.path.name, outcome.status, detail])
         return rows
 
-    def remove(case: str, doc_id: str | None) -> tuple:
+    def remove_chosen(case: str, doc_id: str | None) -> tuple:
         if doc_id:
             cases.assistant(case).store.delete_document(doc_id)
         return refresh(case)
@@ -321,7 +321,7 @@ def build_app(settings: Settings) -> gr.Blocks:
         )
         add.click(upload, [files, case], [outcomes, docs, listing, to_remove], api_name="ingest")
         remove_button.click(
-            remove, [case, to_remove], [docs, listing, to_remove], api_visibility="private"
+            remove_chosen, [case, to_remove], [docs, listing, to_remove], api_visibility="private"
         )
         case.change(refresh, [case], [docs, listing, to_remove], api_visibility="private").then(
             lambda: ([], [], sources_html(None, lambda d: "")),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from casefile.kernel.records import Chunk, ParsedDocument
+from casefile.kernel.records import Chunk, ParsedDocument, page_range, pages_in
 from casefile.kernel.text import split_sentences
 
 _WHITESPACE = re.compile(r"\s+")
@@ -13,18 +13,21 @@ _WHITESPACE = re.compile(r"\s+")
 def chunk_document(doc: ParsedDocument, doc_id: str, chunk_size: int, overlap: int) -> list[Chunk]:
     """Pack whole sentences into chunks of at most `chunk_size` characters.
 
-    A chunk never crosses a page; consecutive chunks share up to `overlap` characters of
-    whole sentences. Only a sentence longer than `chunk_size` is cut, at a space.
+    In a paginated document a chunk stays within one page, unless a sentence runs on to the
+    next page (then it records both: `page` and `end_page`). Consecutive chunks share up to
+    `overlap` characters of whole sentences. Only a sentence longer than `chunk_size` is
+    cut, at a space.
     """
     if chunk_size <= 0:
         raise ValueError(f"chunk_size must be greater than 0. Currently, it is {chunk_size}")
     if not 0 <= overlap < chunk_size:
         raise ValueError(f"overlap must be in [0, chunk_size). Currently, it is {overlap}")
-    regions = [(p.number, p.start, p.end) for p in doc.pages] or [(None, 0, len(doc.text))]
     chunks: list[Chunk] = []
-    for page, start, end in regions:
+    ocr = set(doc.ocr_pages)
+    for start, end in _regions(doc):
         units = _units(doc.text, start, end, chunk_size)
         for span_start, span_end in _pack(units, chunk_size, overlap):
+            first, last = page_range(doc.pages, span_start, span_end)
             chunks.append(
                 Chunk(
                     doc_id=doc_id,
@@ -33,10 +36,25 @@ def chunk_document(doc: ParsedDocument, doc_id: str, chunk_size: int, overlap: i
                     end=span_end,
                     text=doc.text[span_start:span_end],
                     title=doc.title,
-                    page=page,
+                    page=first,
+                    end_page=last if last != first else None,
+                    ocr=bool(ocr) and bool(ocr & pages_in(doc.pages, span_start, span_end)),
                 )
             )
     return chunks
+
+
+def _regions(doc: ParsedDocument) -> list[tuple[int, int]]:
+    """Stretches chunks never cross: for paginated text, what lies between page breaks that
+    no sentence runs over (a blank line); otherwise the whole text."""
+    if not doc.pages:
+        return [(0, len(doc.text))]
+    regions, start = [], 0
+    for gap in re.finditer(r"\n\n+", doc.text):
+        regions.append((start, gap.start()))
+        start = gap.end()
+    regions.append((start, len(doc.text)))
+    return [(s, e) for s, e in regions if e > s]
 
 
 def _units(text: str, start: int, end: int, limit: int) -> list[tuple[int, int]]:

@@ -23,11 +23,13 @@ from casefile.kernel.index import CaseWriter
 from casefile.kernel.records import DocumentRecord
 from casefile.kernel.settings import IngestSettings
 from ingest.chunking import chunk_document
-from ingest.loaders import parse_document, supported_suffixes
+from ingest.loaders import LoadOptions, parse_document, supported_suffixes
 
 log = logging.getLogger(__name__)
 
 Status = Literal["added", "updated", "unchanged", "failed", "skipped"]
+# (file, page, pages, "text" or "OCR"): called as each page of a PDF is read
+PageCallback = Callable[[Path, int, int, str], None]
 
 
 @dataclass(frozen=True)
@@ -94,6 +96,7 @@ def ingest_paths(
     store: CaseWriter,
     settings: IngestSettings,
     on_file: Callable[[FileOutcome], None] | None = None,
+    on_page: PageCallback | None = None,
 ) -> IngestReport:
     """Ingest every supported file under `paths` into `store`; a bad file never stops the batch."""
     started = time.perf_counter()
@@ -103,7 +106,7 @@ def ingest_paths(
     report.outcomes.extend(skipped)
     for path in files:
         try:
-            outcome = ingest_file(path, store, settings)
+            outcome = ingest_file(path, store, settings, on_page)
         except IngestError as exc:
             outcome = FileOutcome(path, "failed", reason=exc.reason)
         except (StoreUnavailable, ModelUnavailable):
@@ -123,7 +126,9 @@ def ingest_paths(
     return report
 
 
-def ingest_file(path: Path, store: CaseWriter, settings: IngestSettings) -> FileOutcome:
+def ingest_file(
+    path: Path, store: CaseWriter, settings: IngestSettings, on_page: PageCallback | None = None
+) -> FileOutcome:
     """Ingest one file: unchanged files cost one hash; a changed file replaces its old version."""
     size = path.stat().st_size
     limit = settings.max_file_mb * 1024 * 1024
@@ -137,14 +142,20 @@ def ingest_file(path: Path, store: CaseWriter, settings: IngestSettings) -> File
     doc_id = hashlib.sha256(data).hexdigest()[:16]
     # Two sessions adding the same file at once: the second finds it done by the first.
     with _document_lock(store.case, doc_id):
-        return _ingest_bytes(path, data, doc_id, size, store, settings)
+        return _ingest_bytes(path, data, doc_id, size, store, settings, on_page)
 
 
 def _ingest_bytes(
-    path: Path, data: bytes, doc_id: str, size: int, store: CaseWriter, settings: IngestSettings
+    path: Path,
+    data: bytes,
+    doc_id: str,
+    size: int,
+    store: CaseWriter,
+    settings: IngestSettings,
+    on_page: PageCallback | None,
 ) -> FileOutcome:
     source = str(path.resolve())
-    chunker = chunker_signature(settings)
+    chunker = chunker_signature(settings, path.suffix)
     previous = [r for r in store.records_for_source(source) if r.doc_id != doc_id]
 
     existing = store.record(doc_id)
@@ -153,7 +164,12 @@ def _ingest_bytes(
         reason = "" if existing.source == source else f"same content as {existing.source}"
         return FileOutcome(path, "unchanged", doc_id, existing.chunk_count, reason, existing.title)
 
-    parsed = parse_document(path, data, drop_uppercase_lines=settings.drop_uppercase_lines)
+    options = LoadOptions(
+        drop_uppercase_lines=settings.drop_uppercase_lines,
+        ocr=settings.ocr,
+        on_page=(lambda page, pages, what: on_page(path, page, pages, what)) if on_page else None,
+    )
+    parsed = parse_document(path, data, options)
     chunks = chunk_document(parsed, doc_id, settings.chunk_size, settings.chunk_overlap)
     record = DocumentRecord(
         doc_id=doc_id,
@@ -165,6 +181,10 @@ def _ingest_bytes(
         chunk_count=len(chunks),
         size_bytes=size,
         ingested_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        court=parsed.docket.court,
+        case_number=parsed.docket.case_number,
+        docket_entry=parsed.docket.docket_entry,
+        ocr_pages=parsed.ocr_pages,
     )
     store.write_document(record, parsed.text, chunks, pages=parsed.pages, chunker=chunker)
     _drop_versions(store, previous)
@@ -194,9 +214,16 @@ def _document_lock(case: str, doc_id: str) -> threading.Lock:
         return _LOCKS.setdefault((case, doc_id), threading.Lock())
 
 
-def chunker_signature(settings: IngestSettings) -> str:
-    """Identifies the settings that shape chunks: a change means re-chunking unchanged files."""
-    return f"v1/{settings.chunk_size}/{settings.chunk_overlap}/{int(settings.drop_uppercase_lines)}"
+# Bumped when a format's reading changes, so the next ingest re-processes those files only.
+READER_VERSIONS = {".pdf": "pdfium-2"}
+
+
+def chunker_signature(settings: IngestSettings, suffix: str = "") -> str:
+    """Identifies what shapes a file's text and chunks: the chunk settings and the reader of
+    its format. A change means re-processing files that are otherwise unchanged."""
+    base = f"v1/{settings.chunk_size}/{settings.chunk_overlap}/{int(settings.drop_uppercase_lines)}"
+    reader = READER_VERSIONS.get(suffix.lower())
+    return f"{base}/{reader}/ocr{int(settings.ocr)}" if reader else base
 
 
 def _drop_versions(store: CaseWriter, records: list[DocumentRecord]) -> None:

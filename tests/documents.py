@@ -79,3 +79,75 @@ def write_docx(path: Path, paragraphs: list[str], title: str | None = None) -> P
     document.save(buffer)
     path.write_bytes(buffer.getvalue())
     return path
+
+
+ECF = "Case 1:12-cv-05708-ER Document 11 Filed 09/27/13 Page {page} of {pages}"
+
+
+def write_pleading_pdf(path: Path, pages: list[list[str]], *, stamp: str = ECF) -> Path:
+    """A court filing on pleading paper: an ECF stamp atop every page, line numbers 1-28 down
+    the left margin, a running footer, and the body `pages` (lines as typeset, so a line may
+    end in a hyphen or a sentence may run on to the next page)."""
+    from reportlab.lib.pagesizes import letter
+    from reportlab.pdfgen import canvas
+
+    pdf = canvas.Canvas(str(path), pagesize=letter)
+    width, height = letter
+    for number, lines in enumerate(pages, start=1):
+        pdf.setFont("Helvetica", 8)
+        pdf.drawString(100, height - 24, stamp.format(page=number, pages=len(pages)))
+        pdf.setFont("Times-Roman", 12)
+        for n in range(1, 29):
+            pdf.drawRightString(60, height - 72 - (n - 1) * 24, str(n))
+        for index, line in enumerate(lines):
+            x = 136 if line.startswith("\t") else 100
+            pdf.drawString(x, height - 72 - index * 24, line.lstrip("\t"))
+        pdf.setFont("Times-Roman", 9)
+        pdf.drawCentredString(width / 2, 40, f"-{number}- ORDER 8:16-cv-1261-DOC")
+        pdf.showPage()
+    pdf.save()
+    return path
+
+
+def page_image(lines: list[str], dpi: int = 200):  # type: ignore[no-untyped-def]
+    """A Letter page of `lines` as a scanner would give it: grey, slightly rotated, specks."""
+    import random
+
+    import reportlab
+    from PIL import Image, ImageDraw, ImageFont
+
+    font_file = Path(reportlab.__file__).parent / "fonts" / "Vera.ttf"
+    font = ImageFont.truetype(str(font_file), size=int(12 * dpi / 72))
+    image = Image.new("L", (int(8.5 * dpi), int(11 * dpi)), 250)
+    draw = ImageDraw.Draw(image)
+    y = int(1.2 * dpi)
+    for line in lines:
+        draw.text((int(1.1 * dpi), y), line, fill=20, font=font)
+        y += int(0.3 * dpi)
+    rng = random.Random(7)
+    for _ in range(400):
+        x, y = rng.randrange(image.width), rng.randrange(image.height)
+        draw.point((x, y), fill=rng.randrange(120, 200))
+    return image.rotate(0.4, fillcolor=250, resample=Image.Resampling.BICUBIC)
+
+
+def write_scanned_pdf(path: Path, pages: list[list[str] | str]) -> Path:
+    """A PDF whose pages are images (no text layer) of the given lines; a string entry is a
+    page with a normal text layer, so a filing can mix scanned and text pages."""
+    from reportlab.lib.pagesizes import letter
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
+
+    pdf = canvas.Canvas(str(path), pagesize=letter)
+    width, height = letter
+    for page in pages:
+        if isinstance(page, str):
+            y = height - 72
+            for line in page.splitlines():
+                pdf.drawString(72, y, line)
+                y -= 16
+        else:
+            pdf.drawImage(ImageReader(page_image(page)), 0, 0, width=width, height=height)
+        pdf.showPage()
+    pdf.save()
+    return path

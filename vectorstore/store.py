@@ -392,6 +392,10 @@ def _metadata(
         "complete": complete,
         "chunker": chunker,
         "pages": json.dumps([[p.number, p.start, p.end] for p in pages]),
+        "court": record.court,
+        "case_number": record.case_number,
+        "docket_entry": record.docket_entry,
+        "ocr_pages": json.dumps(list(record.ocr_pages)),
     }
     if not complete:
         meta["writer"] = PROCESS_WRITER
@@ -414,6 +418,10 @@ def _record(doc_id: str, meta: dict[str, Any]) -> DocumentRecord:
         ingested_at=meta["ingested_at"],
         complete=bool(meta.get("complete", False)),
         writer=str(meta.get("writer", "")),
+        court=str(meta.get("court", "")),
+        case_number=str(meta.get("case_number", "")),
+        docket_entry=str(meta.get("docket_entry", "")),
+        ocr_pages=tuple(json.loads(meta.get("ocr_pages", "[]"))),
     )
 
 
@@ -455,6 +463,10 @@ def _chunk_metadata(chunk: Chunk, record: DocumentRecord) -> dict[str, Any]:
     }
     if chunk.page is not None:
         meta["page"] = chunk.page
+    if chunk.end_page is not None:
+        meta["end_page"] = chunk.end_page
+    if chunk.ocr:
+        meta["ocr"] = True
     if record.date:
         meta["date"] = record.date
         if re.fullmatch(r"\d{4}-\d{2}-\d{2}", record.date[:10]):

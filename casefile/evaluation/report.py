@@ -22,6 +22,7 @@ METRICS: list[tuple[str, str, bool]] = [
     ("exact_match", "exact match", True),
     ("f1", "token F1", True),
     ("contains_answer", "contains gold answer", True),
+    ("cited_page", "cited page is the gold page", True),
     ("citation_recall", "citation recall", True),
     ("citation_precision", "citation precision", True),
     ("removed_share", "sentences removed as unsupported", True),
@@ -69,6 +70,7 @@ def _model_summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
         "exact_match": average(x["em"] for x in m),
         "f1": average(x["f1"] for x in m),
         "contains_answer": average(x["contains"] for x in m),
+        "cited_page": average(x.get("cited_page") for x in m),
         "citation_recall": sum(x["supported_sentences"] for x in m) / sentences
         if sentences
         else None,

@@ -23,7 +23,7 @@ from casefile.evaluation.metrics import (
 )
 from casefile.evaluation.questions import EvalQuestion
 from casefile.kernel.errors import CasefileError
-from casefile.kernel.records import Answer, Passage
+from casefile.kernel.records import Answer, PageSpan, Passage, pages_in
 from ingest.loaders import decode_text
 
 log = logging.getLogger(__name__)
@@ -76,7 +76,7 @@ def run_eval(
                 except CasefileError as exc:
                     run.problems.append(f"{question.id} ({model}): {exc}")
                 else:
-                    row = score(question, answer, gold, assistant.verifier)
+                    row = score(question, answer, gold, assistant.verifier, texts)
                     row["evidence_notes"] = notes
                     sink.write(json.dumps(row, ensure_ascii=False) + "\n")
                     sink.flush()
@@ -111,6 +111,7 @@ class CaseTexts:
         self.store = store
         self._found: dict[str, Any] = {}
         self._stored: dict[str, str] = {}
+        self._pages: dict[str, tuple[PageSpan, ...]] = {}
         self._sources: dict[Path, str | None] = {}
         self._records: list[Any] | None = None
 
@@ -123,6 +124,11 @@ class CaseTexts:
         if self._records is None:
             self._records = self.store.records()
         return self._records
+
+    def pages(self, doc_id: str) -> tuple[PageSpan, ...]:
+        if doc_id not in self._pages:
+            self._pages[doc_id] = self.store.page_spans(doc_id)
+        return self._pages[doc_id]
 
     def stored(self, doc_id: str) -> str:
         if doc_id not in self._stored:
@@ -172,7 +178,8 @@ def _resolve(texts: CaseTexts, question: EvalQuestion, item: Any) -> Span | None
         page = next((p for p in pages if p.number == item["page"]), None)
         if page is None:
             return (record.doc_id, 0, len(text)) if item["page"] == 1 else None
-        return (record.doc_id, page.start, page.end)
+        same = [p for p in pages if p.number == item["page"]]  # a page may have several parts
+        return (record.doc_id, min(p.start for p in same), max(p.end for p in same))
     start, end = item["start"], item["end"]
     source = texts.source(Path(record.source))
     quote = source[start:end] if source is not None and end <= len(source) else text[start:end]
@@ -207,7 +214,11 @@ def _describe(item: Any) -> str:
 
 
 def score(
-    question: EvalQuestion, answer: Answer, gold: list[Span], verifier: Any
+    question: EvalQuestion,
+    answer: Answer,
+    gold: list[Span],
+    verifier: Any,
+    texts: CaseTexts | None = None,
 ) -> dict[str, Any]:
     """One line of answers.jsonl: the answer as `ask --json` prints it, and its metrics."""
     retrieved = [(p.doc_id, p.start, p.end) for p in answer.passages]
@@ -228,6 +239,7 @@ def score(
         "citations": cited_all,
         "supporting_citations": cited_ok,
         "removed_sentences": removed,
+        "cited_page": cited_page(answer, gold, texts) if texts is not None else None,
     }
     return {
         "id": question.id,
@@ -240,6 +252,26 @@ def score(
         "metrics": metrics,
         "timings": answer.timings,
     }
+
+
+def cited_page(answer: Answer, gold: list[Span], texts: CaseTexts) -> float | None:
+    """1.0 when a citation points at a page the gold evidence is printed on, 0.0 when none
+    does; None for refusals and for gold evidence outside paginated documents."""
+    if not answer.answerable:
+        return None
+    gold_pages: set[tuple[str, int]] = set()
+    for doc_id, start, end in gold:
+        spans = texts.pages(doc_id)
+        gold_pages |= {(doc_id, page) for page in pages_in(spans, start, end)}
+    if not gold_pages:
+        return None
+    for c in answer.citations:
+        if c.page is None:
+            continue
+        last = c.end_page or c.page
+        if any((c.doc_id, page) in gold_pages for page in range(c.page, last + 1)):
+            return 1.0
+    return 0.0
 
 
 def judge_citations(answer: Answer, verifier: Any) -> tuple[int, int, int]:

@@ -26,6 +26,10 @@ class CaseIndex(Protocol):
         """Every complete document of the case, oldest first."""
         ...
 
+    def record(self, doc_id: str) -> DocumentRecord | None:
+        """The record of one document, complete or not."""
+        ...
+
     def find(self, name: str) -> DocumentRecord:
         """The document whose doc_id, id prefix, file name or source is `name`."""
         ...

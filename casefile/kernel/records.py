@@ -3,6 +3,7 @@ citations and answers."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -67,7 +68,7 @@ class ParsedDocument:
         return page_at(self.pages, offset)
 
 
-def page_at(pages: tuple[PageSpan, ...] | list[PageSpan], offset: int) -> int | None:
+def page_at(pages: Sequence[PageSpan], offset: int) -> int | None:
     """The number of the page holding character `offset`; the page before a gap between pages."""
     found = None
     for page in pages:
@@ -76,6 +77,16 @@ def page_at(pages: tuple[PageSpan, ...] | list[PageSpan], offset: int) -> int | 
         if offset < page.end:
             break
     return found if found is not None else (pages[0].number if pages else None)
+
+
+def page_range(pages: Sequence[PageSpan], start: int, end: int) -> tuple[int | None, int | None]:
+    """(first page, last page) of the text between `start` and `end`."""
+    return page_at(pages, start), page_at(pages, max(start, end - 1))
+
+
+def pages_in(pages: Sequence[PageSpan], start: int, end: int) -> set[int]:
+    """Every page some of the text between `start` and `end` comes from."""
+    return {p.number for p in pages if p.start < end and start < p.end}
 
 
 @dataclass(frozen=True)
@@ -174,6 +185,18 @@ class Citation:
     date: str | None = None
     end_page: int | None = None  # set when the quote runs on to another page
     ocr: bool = False  # the quote was read by OCR from a scan: check it against the page
+
+    @property
+    def pages(self) -> str:
+        """ "page 3", "pages 3–4", or "" for a document without pages."""
+        if self.page is None:
+            return ""
+        if self.end_page and self.end_page != self.page:
+            return f"pages {self.page}–{self.end_page}"
+        return f"page {self.page}"
+
+
+OCR_NOTE = "read by OCR from a scanned page: check it against the page"
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,11 @@ class IngestSettings(BaseModel):
         120, description="Characters of whole sentences repeated at the start of the next chunk."
     )
     max_file_mb: float = Field(50.0, description="Files larger than this are refused.")
+    ocr: bool = Field(
+        True,
+        description="Read pages without a text layer (scans) with OCR (Tesseract). Off: such "
+        "pages are left out, and a wholly scanned PDF is refused.",
+    )
     drop_uppercase_lines: bool = Field(
         True,
         description="Drop all-capital lines (related-story links, calls to action) from news copy "

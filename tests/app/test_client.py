@@ -29,7 +29,7 @@ def ask(client: Client, question: str) -> dict:
 
 def test_the_named_endpoints_are_listed(client):
     endpoints = client.view_api(print_info=False, return_format="dict")["named_endpoints"]
-    assert {"/ask", "/ingest", "/sources"} <= set(endpoints)
+    assert {"/ask", "/ingest", "/sources", "/remove"} <= set(endpoints)
 
 
 def test_asking_returns_a_cited_answer(client):

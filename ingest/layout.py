@@ -1,0 +1,523 @@
+"""From lines on pages to text that reads like the document: page furniture out, paragraphs
+joined, words hyphenated at a line end rejoined, sentences carried across page breaks,
+footnotes kept but never inside a sentence of the body.
+
+The input is what a PDF's text layer (or OCR) gives: lines in drawing order, each with its
+box on the page. Everything here is geometry and typography common to court filings and
+other paginated documents: no rule knows a court, a party or a phrase.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from casefile.kernel.records import PageSpan, WordBox
+
+# Zones of a page (fractions of its height / width) where running headers, footers, page
+# numbers and pleading-paper line numbers live.
+HEADER_ZONE = 0.14
+FOOTER_ZONE = 0.11
+SIDE_ZONE = 0.2
+
+# "Case 1:12-cv-05708-ER Document 11 Filed 09/27/13 Page 3 of 15",
+# "Case: 21-50498 Document: 00516242060 Page: 1 Date Filed: 03/16/2022",
+# "Case: 20-16276, 08/05/2020, ID: 11778722, DktEntry: 19, Page 1 of 15"
+ECF_STAMP = re.compile(
+    r"^\s*Case\s*:?\s*\S+.{0,80}?\b(?:Document|Doc\.?|DktEntry|ID)\s*:?\s*[\w.-]+.{0,80}?\bPage\b",
+    re.IGNORECASE,
+)
+PAGE_NUMBER = re.compile(
+    r"^[\s\-–—(\[]*(?:page\s*)?(?:\d{1,4}|[ivxlc]{1,6})(?:\s*(?:of|/)\s*\d{1,4})?[\s\-–—)\].]*$",
+    re.IGNORECASE,
+)
+LINE_NUMBER = re.compile(r"^\s*\d{1,2}\s*$")
+# A footnote begins with its marker: "1 Defendant's letter…", "* Pursuant to…", "12. See…"
+FOOTNOTE_START = re.compile(r"^\s*(\d{1,3}|\*{1,3}|[†‡§])\.?\s+\S")
+# A marker in running text sits right after a word or punctuation: "briefs,1", "nakedness.”3"
+MARKER_IN_TEXT = re.compile(r"(?<=[A-Za-z.,;:”’\"')\]])(\d{1,3}|\*{1,3}|[†‡])(?=[\s,.;:]|$)")
+SENTENCE_END = re.compile(r"[.!?:;][\"”’')\]]*$")
+# What ends a sentence for good, so a page's last paragraph does not run on to the next.
+FINAL_STOP = re.compile(r"[.!?][\"”’')\]]*(?:\s*\d{1,3}|\*{1,3})?$")
+HYPHENATED_END = re.compile(r"([A-Za-z]+)-$")
+# pdfium joins a line ending in a hyphen to the next one and marks the join with one of these.
+SOFT_HYPHEN = re.compile(r"([A-Za-z]+)[\x02\ufffe]([A-Za-z]+)")
+LEADING_WORD = re.compile(r"^([a-z]+)")
+
+
+@dataclass(frozen=True)
+class Box:
+    """A rectangle on a page in points, origin at the top left."""
+
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+
+    @property
+    def height(self) -> float:
+        return self.bottom - self.top
+
+    @property
+    def width(self) -> float:
+        return self.x1 - self.x0
+
+
+def union(boxes: Sequence[Box]) -> Box:
+    return Box(
+        min(b.x0 for b in boxes),
+        min(b.top for b in boxes),
+        max(b.x1 for b in boxes),
+        max(b.bottom for b in boxes),
+    )
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of a page as drawn: its text, box, and the box of each character (None for
+    spaces and characters without a box)."""
+
+    text: str
+    box: Box
+    chars: tuple[Box | None, ...] = ()
+
+    @property
+    def vertical(self) -> bool:
+        """Text set sideways (a margin banner), whose box is tall and narrow."""
+        return self.box.height > 2.5 * max(self.box.width, 1.0) and len(self.text.strip()) > 3
+
+
+@dataclass
+class Page:
+    """The lines of one page and what the page is."""
+
+    number: int
+    width: float
+    height: float
+    lines: list[Line]
+    ocr: bool = False
+
+
+@dataclass
+class Block:
+    """A paragraph in the making: lines of one page joined as they read."""
+
+    page: int
+    lines: list[Line] = field(default_factory=list)
+    footnote: bool = False
+
+
+@dataclass(frozen=True)
+class LaidOut:
+    """The text of a paginated document and where each part of it came from."""
+
+    text: str
+    pages: tuple[PageSpan, ...]  # segments in text order; a page may have several
+    words: tuple[WordBox, ...]
+    furniture: tuple[tuple[int, str], ...]  # (page, line) removed as headers, stamps, numbers
+    first_page: tuple[str, ...] = ()  # the paragraphs of the first page with text, as drawn
+
+
+# -- page furniture ------------------------------------------------------------------------
+
+
+def _zone_key(text: str) -> str:
+    """A line with its numbers masked, so "Page 3 of 15" and "Page 4 of 15" repeat."""
+    return re.sub(r"\d+", "#", re.sub(r"\s+", " ", text.strip().lower()))
+
+
+def _in_margin(line: Line, page: Page) -> bool:
+    box = line.box
+    return (
+        box.bottom < page.height * HEADER_ZONE
+        or box.top > page.height * (1 - FOOTER_ZONE)
+        or box.x1 < page.width * SIDE_ZONE
+        or box.x0 > page.width * (1 - SIDE_ZONE)
+    )
+
+
+def is_stamp(text: str) -> bool:
+    """An ECF header or a similar filing stamp repeated on every page."""
+    return bool(ECF_STAMP.match(text))
+
+
+def split_furniture(pages: Sequence[Page]) -> tuple[list[list[Line]], list[tuple[int, str]]]:
+    """Each page's lines without running headers and footers, filing stamps, page numbers
+    and pleading-paper line numbers; and what was removed."""
+    repeated_in = Counter(
+        key
+        for page in pages
+        for key in {_zone_key(line.text) for line in page.lines if _in_margin(line, page)}
+    )
+    pages_with_text = sum(1 for page in pages if page.lines)
+    repeats = max(2, (pages_with_text + 1) // 2)
+    kept_pages: list[list[Line]] = []
+    removed: list[tuple[int, str]] = []
+    for page in pages:
+        kept = []
+        for line in page.lines:
+            text = line.text.strip()
+            if not text:
+                continue
+            margin = _in_margin(line, page)
+            furniture = (
+                is_stamp(text)
+                or (margin and repeated_in[_zone_key(text)] >= repeats)
+                or (margin and PAGE_NUMBER.match(text) is not None and _is_zone_y(line, page))
+                or (line.box.x1 < page.width * SIDE_ZONE and LINE_NUMBER.match(text) is not None)
+                or (
+                    line.box.x0 > page.width * (1 - SIDE_ZONE)
+                    and LINE_NUMBER.match(text) is not None
+                )
+                or (margin and line.vertical)
+            )
+            if furniture:
+                removed.append((page.number, text))
+            else:
+                kept.append(line)
+        kept_pages.append(kept)
+    return kept_pages, removed
+
+
+def _is_zone_y(line: Line, page: Page) -> bool:
+    return line.box.bottom < page.height * HEADER_ZONE or line.box.top > page.height * (
+        1 - FOOTER_ZONE
+    )
+
+
+# -- footnotes -----------------------------------------------------------------------------
+
+
+def split_footnotes(lines: list[Line], page_height: float) -> tuple[list[Line], list[Line]]:
+    """(body, footnotes) of a page: the footnotes begin at the highest line in the lower
+    part of the page that starts with a marker the body uses ("…briefs,1" / "1 Defendant…")."""
+    body_text = " ".join(line.text for line in lines)
+    markers = set(MARKER_IN_TEXT.findall(body_text))
+    if not markers:
+        return lines, []
+    starts = [
+        line
+        for line in lines
+        if line.box.top > page_height * 0.4
+        and (match := FOOTNOTE_START.match(line.text))
+        and match.group(1) in markers
+    ]
+    if not starts:
+        return lines, []
+    first = min(starts, key=lambda line: line.box.top)
+    cut = first.box.top - 0.5
+    body = [line for line in lines if line.box.top < cut]
+    notes = [line for line in lines if line.box.top >= cut]
+    if not body:
+        return lines, []
+    # The footnotes sit below the body; a "note" above body text is a numbered paragraph.
+    if max(line.box.bottom for line in body) > first.box.bottom + 1:
+        return lines, []
+    return body, sorted(notes, key=lambda line: (round(line.box.top), line.box.x0))
+
+
+# -- paragraphs ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Margins:
+    """Where the text of a document's pages usually starts and ends, in points."""
+
+    left: float
+    right: float
+
+    @classmethod
+    def of(cls, lines: Sequence[Line]) -> Margins:
+        if not lines:
+            return cls(0.0, 0.0)
+        lefts = sorted(line.box.x0 for line in lines)
+        rights = sorted(line.box.x1 for line in lines)
+        return cls(lefts[int(0.1 * (len(lefts) - 1))], rights[int(0.9 * (len(rights) - 1))])
+
+
+def paragraphs(
+    lines: list[Line], page: int, *, footnotes: bool = False, margins: Margins | None = None
+) -> list[Block]:
+    """Group a page's lines (in reading order) into paragraphs by spacing, indents and
+    line lengths, measured against the document's usual margins."""
+    if not lines:
+        return []
+    heights = [line.box.height for line in lines if line.box.height > 0]
+    height = statistics.median(heights) if heights else 10.0
+    pitches = [
+        b.box.bottom - a.box.bottom
+        for a, b in zip(lines, lines[1:], strict=False)
+        if 0.5 * height < b.box.bottom - a.box.bottom < 3.5 * height
+    ]
+    pitch = statistics.median(pitches) if pitches else 1.3 * height
+    margins = margins or Margins.of(lines)
+    short = margins.right - max(0.12 * (margins.right - margins.left), 36.0)
+
+    blocks: list[Block] = []
+    for line in lines:
+        if not blocks or _starts_paragraph(
+            blocks[-1].lines[-1], line, pitch, height, short, margins.left, footnotes
+        ):
+            blocks.append(Block(page, [line], footnotes))
+        else:
+            blocks[-1].lines.append(line)
+    return blocks
+
+
+def _starts_paragraph(
+    prev: Line,
+    cur: Line,
+    pitch: float,
+    height: float,
+    short: float,
+    left: float,
+    footnotes: bool,
+) -> bool:
+    rise = cur.box.bottom - prev.box.bottom
+    if abs(rise) < 0.5 * height:
+        # The same printed line, drawn in two pieces (a superscript between them).
+        return cur.box.x0 < prev.box.x1 - 2
+    if rise < 0 or rise > 1.4 * pitch:
+        return True  # up the page (a new column or block), or a blank line
+    if footnotes and FOOTNOTE_START.match(cur.text):
+        return True
+    if cur.box.x0 > prev.box.x0 + 10 and cur.box.x0 > left + 10:
+        return True  # an indent (a line back at the margin after a hanging "¶ 1" is not)
+    text = prev.text.rstrip()
+    if prev.box.x1 < short:
+        # A short line ends its paragraph when it ends a sentence or the next one starts anew.
+        starts_anew = bool(re.match(r"\s*[A-Z0-9“\"(\[§¶•*]", cur.text))
+        return bool(SENTENCE_END.search(text)) or starts_anew
+    return False
+
+
+# -- joining lines ---------------------------------------------------------------------------
+
+
+class Words:
+    """Whether a string is an English word: the bundled spelling dictionary, plus the words
+    of the document itself (names, legal terms)."""
+
+    def __init__(self, document_words: set[str]) -> None:
+        self.document_words = document_words
+
+    def __contains__(self, word: str) -> bool:
+        word = word.lower()
+        return word in self.document_words or word in _dictionary()
+
+
+_DICTIONARY: frozenset[str] | None = None
+
+
+def _dictionary() -> frozenset[str]:
+    global _DICTIONARY
+    if _DICTIONARY is None:
+        from spellchecker import SpellChecker
+
+        _DICTIONARY = frozenset(SpellChecker(language="en").word_frequency.dictionary)
+    return _DICTIONARY
+
+
+def join_hyphenated(first: str, second: str, words: Words) -> bool:
+    """Whether "first-" at a line end and "second" on the next line are one word broken by
+    the typesetter ("Okla-" "homa") rather than a real compound ("square-" "foot")."""
+    return (first + second) in words and not (
+        first.lower() in words and second.lower() in words and f"{first}-{second}".lower() in words
+    )
+
+
+# -- assembly ------------------------------------------------------------------------------
+
+
+class _Text:
+    """The stored text being written, with the page of every stretch and the words' boxes."""
+
+    def __init__(self, pages: dict[int, Page]) -> None:
+        self.parts: list[str] = []
+        self.length = 0
+        self.segments: list[list[int]] = []  # [page, start, end]
+        self.words: list[WordBox] = []
+        self.pages = pages
+
+    def write(self, text: str, page: int | None, line: Line | None = None, offset: int = 0) -> None:
+        """Append `text` from `page` (None: a separator, of no page); when it is (part of)
+        `line` from `offset`, record its word boxes."""
+        if not text:
+            return
+        start = self.length
+        self.parts.append(text)
+        self.length += len(text)
+        if page is None:
+            return
+        if self.segments and self.segments[-1][0] == page:
+            self.segments[-1][2] = self.length  # the separators since are this page's too
+        else:
+            self.segments.append([page, start, self.length])
+        if line is not None and line.chars:
+            self._record_words(text, page, line, offset, start)
+
+    def _record_words(self, text: str, page: int, line: Line, offset: int, start: int) -> None:
+        size = self.pages[page]
+        for match in re.finditer(r"\S+", text):
+            boxes = [
+                b
+                for b in line.chars[offset + match.start() : offset + match.end()]
+                if b is not None
+            ]
+            if not boxes:
+                continue
+            box = union(boxes)
+            self.words.append(
+                WordBox(
+                    page,
+                    start + match.start(),
+                    start + match.end(),
+                    box.x0 / size.width,
+                    box.top / size.height,
+                    box.x1 / size.width,
+                    box.bottom / size.height,
+                )
+            )
+
+    def ends_with(self, suffix: str) -> bool:
+        return bool(self.parts) and "".join(self.parts[-3:]).endswith(suffix)
+
+    def text(self) -> str:
+        return "".join(self.parts)
+
+
+def mend_soft_hyphens(line: Line, words: Words) -> Line:
+    """A line with pdfium's marks of a hyphen at a line end resolved: gone inside a broken
+    word ("Okla|homa"), a hyphen in a real compound ("vendor|plaintiffs")."""
+    if "\x02" not in line.text and "\ufffe" not in line.text:
+        return line
+    text, chars = line.text, list(line.chars)
+    for match in reversed(list(SOFT_HYPHEN.finditer(text))):
+        mark = match.start(2) - 1
+        if join_hyphenated(match.group(1), match.group(2), words):
+            text = text[:mark] + text[mark + 1 :]
+            del chars[mark : mark + 1]
+        else:
+            text = text[:mark] + "-" + text[mark + 1 :]
+    text = text.replace("\x02", "-").replace("\ufffe", "-")
+    return Line(text, line.box, tuple(chars) if line.chars else ())
+
+
+def _write_block(out: _Text, block: Block, words: Words) -> None:
+    """One paragraph: its lines joined with spaces, hyphenated breaks mended."""
+    carry = ""  # the start of a hyphenated word held back from the previous line
+    for index, line in enumerate(block.lines):
+        raw = line.text
+        lead = len(raw) - len(raw.lstrip())
+        body = raw.strip()
+        offset = lead
+        if index:
+            previous = out.parts[-1] if out.parts else ""
+            if carry:
+                pass  # the word continues without a space
+            elif previous and not previous.endswith(" "):
+                out.write(" ", None)
+        carry = ""
+        last = index == len(block.lines) - 1
+        hyphen = HYPHENATED_END.search(body)
+        following = block.lines[index + 1].text.strip() if not last else ""
+        second = LEADING_WORD.match(following)
+        if hyphen and second and join_hyphenated(hyphen.group(1), second.group(1), words):
+            out.write(body[:-1], block.page, line, offset)  # drop the line-end hyphen
+            carry = hyphen.group(1)
+        elif hyphen and second:
+            out.write(body, block.page, line, offset)
+            carry = "-"  # a real compound: no space after its hyphen
+        else:
+            out.write(body, block.page, line, offset)
+
+
+def _continues(block: Block, following: Block) -> bool:
+    """Whether the last paragraph of a page runs on into the first of the next page."""
+    last = block.lines[-1].text.rstrip()
+    if FINAL_STOP.search(last):
+        return False
+    first = following.lines[0].text.lstrip()
+    return bool(re.match(r"[a-z0-9(\[“\"'‘,;]", first)) or len(block.lines) > 1
+
+
+def lay_out(pages: Sequence[Page]) -> LaidOut:
+    """The document's text with every page's furniture removed and its paragraphs joined."""
+    kept, removed = split_furniture(pages)
+    vocabulary = {
+        w.lower()
+        for lines in kept
+        for line in lines
+        for w in re.findall(r"[A-Za-z]{3,}", line.text)
+    }
+    words = Words(vocabulary)
+    kept = [[mend_soft_hyphens(line, words) for line in lines] for lines in kept]
+    margins = Margins.of([line for lines in kept for line in lines])
+    bodies: list[list[Block]] = []
+    notes: list[list[Block]] = []
+    for page, lines in zip(pages, kept, strict=True):
+        body, footnotes = split_footnotes(lines, page.height)
+        bodies.append(_lowest_last(paragraphs(body, page.number, margins=margins)))
+        notes.append(paragraphs(footnotes, page.number, footnotes=True, margins=margins))
+    runs_on = _runs_on(bodies)  # page index -> whether its last paragraph continues
+    continued = {_next_with_text(bodies, i) for i, on in runs_on.items() if on}
+
+    out = _Text({page.number: page for page in pages})
+    held: list[Block] = []  # footnotes waiting for the body sentence they interrupt to end
+
+    def flush() -> None:
+        for note in held:
+            out.write("\n", None)
+            _write_block(out, note, words)
+        held.clear()
+
+    for index, blocks in enumerate(bodies):
+        for position, block in enumerate(blocks):
+            if out.parts:
+                if position == 0 and index in continued:
+                    out.write(" ", None)  # the sentence goes on across the page break
+                else:
+                    out.write("\n\n" if position == 0 else "\n", None)
+            _write_block(out, block, words)
+            if not (position == len(blocks) - 1 and runs_on.get(index)):
+                flush()
+        held.extend(notes[index])
+        if not runs_on.get(index):
+            flush()
+    flush()
+    spans = tuple(PageSpan(page, start, end) for page, start, end in out.segments)
+    first = next((lines for lines in kept if lines), [])
+    first_page = tuple(
+        " ".join(line.text.strip() for line in block.lines)
+        for block in paragraphs(first, 0, margins=margins)
+    )
+    return LaidOut(out.text(), spans, tuple(out.words), tuple(removed), first_page)
+
+
+def _lowest_last(blocks: list[Block]) -> list[Block]:
+    """The page's blocks with the one lowest on the page last: a sentence that runs on to
+    the next page ends there, even when a stamp or a side note was drawn after it."""
+    if len(blocks) < 2:
+        return blocks
+    lowest = max(blocks, key=lambda block: block.lines[-1].box.bottom)
+    return [block for block in blocks if block is not lowest] + [lowest]
+
+
+def _next_with_text(bodies: list[list[Block]], index: int) -> int | None:
+    return next((i for i in range(index + 1, len(bodies)) if bodies[i]), None)
+
+
+def _runs_on(bodies: list[list[Block]]) -> dict[int, bool]:
+    runs: dict[int, bool] = {}
+    for index, blocks in enumerate(bodies):
+        following = _next_with_text(bodies, index)
+        runs[index] = bool(
+            blocks and following is not None and _continues(blocks[-1], bodies[following][0])
+        )
+    return runs
+
+
+Progress = Callable[[int, int], None]

@@ -1,0 +1,192 @@
+"""PDF files: text from pypdfium2's text layer (OCR for pages that have none), laid out as
+the page reads, with the filing's docket details and a title from its caption.
+
+pypdfium2 was chosen by measurement over pypdf, pdfminer.six and pdfplumber (README):
+about 20x faster than pypdf, no words split inside a line, character boxes that line up
+with its text, and the same wheel renders page images.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from casefile.kernel.errors import EmptyDocument, OcrUnavailable, UnreadableFile
+from casefile.kernel.records import Docket, ParsedDocument
+from ingest import docket as dockets
+from ingest.layout import Box, Line, Page, lay_out
+
+log = logging.getLogger(__name__)
+
+# A page with fewer characters than this in its text layer, and an image on it, is a scan.
+MIN_LAYER_CHARS = 20
+
+PageProgress = Callable[[int, int, str], None]  # (page, pages, what is being done)
+
+
+@dataclass(frozen=True)
+class PdfOptions:
+    ocr: bool = True
+    on_page: PageProgress | None = None
+
+
+def load_pdf(path: Path, data: bytes, options: PdfOptions = PdfOptions()) -> ParsedDocument:
+    """Parse a PDF's bytes into cleaned text with page spans, OCR marks and docket details."""
+    import pypdfium2 as pdfium
+
+    header = data.find(b"%PDF")
+    if header < 0 or header > 1024:
+        raise UnreadableFile(path, "not a PDF (the file does not start with %PDF)")
+    try:
+        pdf = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        if "password" in str(exc).lower():
+            raise UnreadableFile(path, "encrypted PDF: it needs a password") from exc
+        raise UnreadableFile(path, f"corrupt or unreadable PDF ({exc})") from exc
+    try:
+        pages, ocr_pages, skipped = _read_pages(pdf, path, options)
+        title_meta = _metadata_title(pdf)
+    except pdfium.PdfiumError as exc:
+        raise UnreadableFile(path, f"corrupt or unreadable PDF ({exc})") from exc
+    finally:
+        pdf.close()
+    laid = lay_out(pages)
+    if not laid.text.strip():
+        if skipped:
+            raise EmptyDocument(path, f"no extractable text (scanned?): {skipped}")
+        if ocr_pages:
+            raise EmptyDocument(path, "no text: OCR found none on its pages")
+        raise EmptyDocument(path, "no extractable text (scanned?)")
+    stamps = [text for _, text in laid.furniture]
+    stamped = dockets.read_stamps(stamps)
+    first = list(laid.first_page)
+    caption = dockets.read_caption(first)
+    filed = (
+        stamped.filed or dockets.filed_date("\n".join(first[:40])) or dockets.filed_date(laid.text)
+    )
+    docket = Docket(
+        court=caption.court,
+        case_number=stamped.case_number or _caption_number(first),
+        docket_entry=stamped.docket_entry,
+        filed=filed,
+    )
+    title = caption.title() or title_meta or _first_line(laid.text, path)
+    return ParsedDocument(
+        text=laid.text,
+        kind="pdf",
+        title=title,
+        date=filed or None,
+        pages=laid.pages,
+        page_total=len(pages),
+        ocr_pages=tuple(ocr_pages),
+        docket=docket,
+        words=laid.words,
+    )
+
+
+def _read_pages(pdf, path: Path, options: PdfOptions) -> tuple[list[Page], list[int], str]:  # type: ignore[no-untyped-def]
+    pages: list[Page] = []
+    ocr_pages: list[int] = []
+    skipped = ""
+    total = len(pdf)
+    for index in range(total):
+        page = pdf[index]
+        width, height = page.get_size()
+        textpage = page.get_textpage()
+        count = textpage.count_chars()
+        text = textpage.get_text_range(0, count) if count > 0 else ""
+        number = index + 1
+        if len(text.strip()) < MIN_LAYER_CHARS and _has_image(page):
+            if options.on_page:
+                options.on_page(number, total, "OCR")
+            try:
+                lines = _ocr_page(page, options)
+            except OcrUnavailable as exc:
+                log.warning("%s page %d: %s", path, number, exc)
+                skipped = str(exc)
+                lines = _text_lines(textpage, text, height)
+            else:
+                ocr_pages.append(number)
+            pages.append(Page(number, width, height, lines, ocr=number in ocr_pages))
+        else:
+            if options.on_page:
+                options.on_page(number, total, "text")
+            pages.append(Page(number, width, height, _text_lines(textpage, text, height)))
+        textpage.close()
+        page.close()
+    return pages, ocr_pages, skipped
+
+
+def _text_lines(textpage, text: str, height: float) -> list[Line]:  # type: ignore[no-untyped-def]
+    """The page's lines as pdfium draws them, each character with its box."""
+    # pdfium joins a line ending in a hyphen to the next and marks the join (U+0002 or
+    # U+FFFE); the layout decides, word by word, whether the hyphen stays.
+    lines = []
+    for match in re.finditer(r"[^\r\n]+", text):
+        chars: list[Box | None] = []
+        for index in range(match.start(), match.end()):
+            if text[index].isspace():
+                chars.append(None)
+                continue
+            left, bottom, right, top = textpage.get_charbox(index)
+            chars.append(Box(left, height - top, right, height - bottom) if right > left else None)
+        boxes = [box for box in chars if box is not None]
+        if boxes:
+            box = Box(
+                min(b.x0 for b in boxes),
+                min(b.top for b in boxes),
+                max(b.x1 for b in boxes),
+                max(b.bottom for b in boxes),
+            )
+            lines.append(Line(match.group(0), box, tuple(chars)))
+    return lines
+
+
+def _has_image(page) -> bool:  # type: ignore[no-untyped-def]
+    import pypdfium2.raw as pdfium_c
+
+    return any(True for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=3))
+
+
+def _ocr_page(page, options: PdfOptions) -> list[Line]:  # type: ignore[no-untyped-def]
+    from ingest.ocr import OCR_DPI, ocr_lines, tesseract_command
+
+    if not options.ocr:
+        raise OcrUnavailable("this page has no text layer and OCR is off (CASEFILE_INGEST_OCR)")
+    tesseract_command()
+    image = page.render(scale=OCR_DPI / 72, grayscale=True).to_pil()
+    return ocr_lines(image, OCR_DPI)
+
+
+def _metadata_title(pdf) -> str:  # type: ignore[no-untyped-def]
+    title = (pdf.get_metadata_dict().get("Title") or "").strip()
+    # Word processors fill in junk titles ("Microsoft Word - draft3.docx", "untitled").
+    if not title or re.search(
+        r"^(untitled|microsoft word|document\d*)\b|\.(docx?|wpd|pdf)$", title, re.I
+    ):
+        return ""
+    return title
+
+
+def _caption_number(paragraphs_: list[str]) -> str:
+    """ "No. 21-50498", "Docket No. 2017-03-1235", "Case No. C 04-0098 SI" in a caption."""
+    for paragraph in paragraphs_[:40]:
+        match = re.search(
+            r"\b(?:Case|Docket|Civil Action|Cause)?\s*No(?:s)?\.?\s*:?\s*"
+            r"([A-Z]{0,3}\s?[\d:]+[\w:.-]*(?:\s[A-Z]{2,4}\b)?)",
+            paragraph,
+        )
+        if match and re.search(r"\d", match.group(1)):
+            return match.group(1).strip()
+    return ""
+
+
+def _first_line(text: str, path: Path) -> str:
+    for line in text.splitlines():
+        if line.strip():
+            line = line.strip()
+            return line if len(line) <= 120 else line[:120].rsplit(" ", 1)[0] + "…"
+    return path.stem

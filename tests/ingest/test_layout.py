@@ -1,0 +1,133 @@
+"""Each clean-up step of paginated text, on hand-made lines (points, origin top left)."""
+
+from casefile.kernel.records import page_at
+from ingest.layout import Box, Line, Page, lay_out, split_footnotes, split_furniture
+
+W, H = 612.0, 792.0
+
+
+def line(text: str, x: float, top: float, right: float | None = None, size: float = 10) -> Line:
+    """A line of `text` at (x, top); characters share the width evenly."""
+    right = right if right is not None else x + 6 * len(text)
+    step = (right - x) / max(len(text), 1)
+    chars = tuple(
+        None if ch == " " else Box(x + i * step, top, x + (i + 1) * step, top + size)
+        for i, ch in enumerate(text)
+    )
+    return Line(text, Box(x, top, right, top + size), chars)
+
+
+def body(texts: list[str], *, top: float = 120, pitch: float = 24, x: float = 100) -> list[Line]:
+    """Justified body lines (full width) down a page; "\\t" at the start indents a line."""
+    lines = []
+    for i, text in enumerate(texts):
+        indent = text.startswith("\t")
+        lines.append(line(text.lstrip("\t"), x + (36 if indent else 0), top + i * pitch, right=540))
+    return lines
+
+
+def pages_of(*bodies: list[Line], extra=lambda n: []) -> list[Page]:
+    return [Page(n, W, H, [*extra(n), *lines]) for n, lines in enumerate(bodies, start=1)]
+
+
+def stamp(n: int) -> Line:
+    return line(f"Case 1:12-cv-05708-ER Document 11 Filed 09/27/13 Page {n} of 2", 100, 20, 500)
+
+
+def test_ecf_stamps_page_numbers_and_running_footers_are_removed():
+    pages = pages_of(
+        body(["The motion is fully briefed."]),
+        body(["The motion is denied."]),
+        extra=lambda n: [stamp(n), line(f"-{n}- ORDER 8:16-cv-1261-DOC", 250, 760, 360)],
+    )
+    laid = lay_out(pages)
+    assert laid.text == "The motion is fully briefed.\n\nThe motion is denied."
+    removed = {text for _, text in laid.furniture}
+    assert "Case 1:12-cv-05708-ER Document 11 Filed 09/27/13 Page 1 of 2" in removed
+    assert "-2- ORDER 8:16-cv-1261-DOC" in removed
+
+
+def test_pleading_paper_line_numbers_are_removed_but_numbers_in_the_text_stay():
+    numbers = [line(str(n), 50, 120 + (n - 1) * 24, 60) for n in range(1, 29)]
+    page = Page(1, W, H, [*numbers, *body(["The parties settled for 28 dollars in 2019."])])
+    kept, removed = split_furniture([page])
+    assert [ln.text for ln in kept[0]] == ["The parties settled for 28 dollars in 2019."]
+    assert len(removed) == 28
+
+
+def test_lines_of_a_paragraph_are_joined_and_an_indent_starts_a_new_one():
+    laid = lay_out(
+        pages_of(
+            body(
+                [
+                    "\tThe court has jurisdiction to hear appeals from decisions of a bankruptcy",
+                    "court pursuant to 28 U.S.C. § 158.",
+                    "\tThe motion is denied.",
+                ]
+            )
+        )
+    )
+    assert laid.text == (
+        "The court has jurisdiction to hear appeals from decisions of a bankruptcy court "
+        "pursuant to 28 U.S.C. § 158.\nThe motion is denied."
+    )
+
+
+def test_a_word_broken_at_a_line_end_is_rejoined_and_a_real_compound_keeps_its_hyphen():
+    laid = lay_out(
+        pages_of(
+            body(
+                [
+                    "\tThe company moved its offices from Okla-",
+                    "homa to a 10,000-square-",
+                    "foot building in Texas last spring.",
+                ]
+            )
+        )
+    )
+    assert "from Oklahoma to a 10,000-square-foot building" in laid.text
+
+
+def test_a_sentence_runs_on_across_a_page_break():
+    laid = lay_out(
+        pages_of(
+            body(["\tThe court has considered the parties' submissions and the record as a"]),
+            body(["whole, and the motion to dismiss is granted."]),
+            extra=lambda n: [stamp(n)],
+        )
+    )
+    sentence = (
+        "The court has considered the parties' submissions and the record as a whole, "
+        "and the motion to dismiss is granted."
+    )
+    assert laid.text == sentence
+    start = laid.text.index("whole")
+    assert page_at(laid.pages, 0) == 1 and page_at(laid.pages, start) == 2
+
+
+def test_a_footnote_never_cuts_a_sentence_that_crosses_the_page():
+    first = body(["\tPlaintiffs filed their letter brief,1 and the court read it with the"])
+    note = line("1 The letter is dated July 14, 2005.", 100, 700, 400, size=8)
+    laid = lay_out(pages_of([*first, note], body(["greatest care before ruling."])))
+    assert laid.text == (
+        "Plaintiffs filed their letter brief,1 and the court read it with the greatest care "
+        "before ruling.\n1 The letter is dated July 14, 2005."
+    )
+    note_at = laid.text.index("1 The letter")
+    assert page_at(laid.pages, note_at) == 1  # the footnote keeps its own page
+
+
+def test_footnotes_are_found_only_below_the_body_with_a_marker_it_uses():
+    lines = [*body(["\tThe court so held.*"]), line("* Not for publication.", 100, 700, 300)]
+    main, notes = split_footnotes(lines, H)
+    assert [n.text for n in notes] == ["* Not for publication."]
+    numbered = body(["\tThe three claims are these:", "1 breach of contract;"], top=500)
+    main, notes = split_footnotes(numbered, H)
+    assert notes == []  # "1 breach" is a numbered item: the body has no marker "1"
+
+
+def test_every_word_box_points_at_its_word_in_the_text():
+    laid = lay_out(pages_of(body(["\tThe motion to quash is DENIED."])))
+    words = [laid.text[w.start : w.end] for w in laid.words]
+    assert words == ["The", "motion", "to", "quash", "is", "DENIED."]
+    assert all(0 <= w.x0 < w.x1 <= 1 and 0 <= w.y0 < w.y1 <= 1 for w in laid.words)

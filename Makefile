@@ -7,9 +7,14 @@ STAMP := $(VENV)/.installed
 export HF_HUB_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 
-.PHONY: install demo test lint clean browser serve bench bench-quick
+.PHONY: install demo test lint clean browser ocr serve bench bench-quick
 
-install: $(STAMP)
+install: $(STAMP) ocr
+
+# Scanned pages are read by Debian's Tesseract (chosen by measurement, README: OCR). Where
+# it cannot be installed, ingest still runs and names the scanned pages it could not read.
+ocr:
+	@command -v tesseract >/dev/null || { apt-get update -qq && apt-get install -y -qq tesseract-ocr tesseract-ocr-eng >/dev/null; } || echo "warning: tesseract-ocr could not be installed: scanned pages will not be read"
 
 # The CPU build of torch goes in first: an unpinned torch would pull a multi-GB CUDA build.
 $(STAMP): pyproject.toml

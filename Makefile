@@ -6,6 +6,7 @@ STAMP := $(VENV)/.installed
 
 export HF_HUB_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
+export ORT_DISABLE_TELEMETRY := 1
 
 .PHONY: install demo test lint clean browser ocr serve bench bench-quick
 

@@ -19,6 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared" / "eval"
 POLICYQA = SHARED / "policyqa_dev" / "dev.json"
 PDFS = SHARED / "pdfs"
+COURT_PDFS = SHARED / "court_dev" / "corpus"
 
 CHARS_PER_CHUNK = 580  # Casefile's 700-character chunks advance about this much
 DOCUMENT_CHARS = 24_000  # about a 10-page filing
@@ -99,3 +100,19 @@ def questions(limit: int, seed: int = 11) -> list[str]:
         pool = [json.loads(line)["question"] for line in lines]
     rng = random.Random(seed)
     return [rng.choice(pool) for _ in range(limit)]
+
+
+def pdf_files() -> tuple[list[Path], list[Path]]:
+    """(text PDFs, scanned PDFs) of ../shared/eval: the SEC filings and the court records.
+    A PDF is scanned when its first page has no text layer."""
+    import pypdfium2 as pdfium
+
+    text, scanned = [], []
+    for path in sorted([*PDFS.glob("*.pdf"), *COURT_PDFS.glob("*.pdf")]):
+        pdf = pdfium.PdfDocument(path.read_bytes())
+        try:
+            layer = pdf[0].get_textpage().get_text_range().strip()
+        finally:
+            pdf.close()
+        (text if layer else scanned).append(path)
+    return text, scanned

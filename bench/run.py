@@ -26,6 +26,7 @@ from typing import Any
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
 
 from bench.corpus import ROOT, build_corpus, questions  # noqa: E402
 
@@ -147,6 +148,98 @@ def measure_reference(corpus: Path, home: Path, n_questions: int) -> dict[str, A
         "retrieve": _percentiles(latencies),
         "peak_mb": _peak_mb(),
     }
+
+
+def measure_pdfs(home: Path, rounds: int) -> dict[str, Any]:
+    """Ingest of the text PDFs of ../shared/eval end to end (read, lay out, chunk, embed,
+    store) in fresh cases, best of `rounds`; and OCR of the scanned ones."""
+    from bench.corpus import pdf_files
+    from casefile.kernel.settings import Settings
+    from ingest.loaders import LoadOptions, parse_document
+    from ingest.pipeline import ingest_paths
+    from vectorstore.cases import open_case
+
+    text_pdfs, scanned = pdf_files()
+    pages = sum(_page_count(path) for path in text_pdfs)
+    settings = Settings(home=home)
+    best = float("inf")
+    for round_ in range(rounds):
+        store = open_case(settings, f"pdf-{round_}")
+        store.embeddings.embed_query("warm up")
+        started = time.perf_counter()
+        report = ingest_paths(text_pdfs, store, settings.ingest)
+        best = min(best, time.perf_counter() - started)
+        assert report.count("added") == len(text_pdfs), report.failed
+    started = time.perf_counter()
+    for path in text_pdfs:
+        parse_document(path, path.read_bytes())
+    read_s = time.perf_counter() - started
+    ocr_pages, ocr_s = 0, 0.0
+    for path in scanned:
+        started = time.perf_counter()
+        parsed = parse_document(path, path.read_bytes(), LoadOptions(ocr=True))
+        ocr_s += time.perf_counter() - started
+        ocr_pages += len(parsed.ocr_pages)
+    return {
+        "files": len(text_pdfs),
+        "pages": pages,
+        "ingest_s": best,
+        "read_s": read_s,
+        "ocr_pages": ocr_pages,
+        "ocr_s": ocr_s,
+        "peak_mb": _peak_mb(),
+    }
+
+
+def measure_pdf_reference(home: Path, rounds: int) -> dict[str, Any]:
+    """The textbook pipeline on the same PDFs: pypdf page by page (what LangChain's
+    PyPDFLoader does), RecursiveCharacterTextSplitter(1000, 200), HuggingFaceEmbeddings,
+    Chroma.from_documents."""
+    from chromadb.config import Settings as ChromaSettings
+    from langchain_chroma import Chroma
+    from langchain_core.documents import Document
+    from langchain_huggingface import HuggingFaceEmbeddings
+    from langchain_text_splitters import RecursiveCharacterTextSplitter
+    from pypdf import PdfReader
+
+    from bench.corpus import pdf_files
+    from vectorstore.embeddings import bundled_model_path
+
+    text_pdfs, _ = pdf_files()
+    embeddings = HuggingFaceEmbeddings(
+        model_name=str(bundled_model_path()), model_kwargs={"device": "cpu"}
+    )
+    embeddings.embed_query("warm up")
+    best, pages = float("inf"), 0
+    for round_ in range(rounds):
+        started = time.perf_counter()
+        docs = [
+            Document(page_content=page.extract_text() or "", metadata={"source": str(p), "page": i})
+            for p in text_pdfs
+            for i, page in enumerate(PdfReader(p).pages)
+        ]
+        pages = len(docs)
+        splits = RecursiveCharacterTextSplitter(chunk_size=1000, chunk_overlap=200).split_documents(
+            docs
+        )
+        Chroma.from_documents(
+            splits,
+            embeddings,
+            persist_directory=str(home / f"reference-pdf-{round_}"),
+            client_settings=ChromaSettings(anonymized_telemetry=False),
+        )
+        best = min(best, time.perf_counter() - started)
+    return {"pages": pages, "ingest_s": best, "peak_mb": _peak_mb()}
+
+
+def _page_count(path: Path) -> int:
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(path.read_bytes())
+    try:
+        return len(pdf)
+    finally:
+        pdf.close()
 
 
 def measure_server(home: Path, port: int, n_questions: int) -> dict[str, Any]:
@@ -309,6 +402,19 @@ def run(args: argparse.Namespace) -> dict[str, Any]:
                 "reference", str(corpus.folder), str(home), str(n_questions)
             )
         results["sizes"][str(size)] = entry
+    from bench.corpus import COURT_PDFS, PDFS
+
+    if PDFS.exists() or COURT_PDFS.exists():
+        print("PDF ingest, Casefile and the reference…", file=sys.stderr, flush=True)
+        pdf_home = work / "home-pdf"
+        shutil.rmtree(pdf_home, ignore_errors=True)
+        pdf_home.mkdir(parents=True)
+        (pdf_home / "models").symlink_to(work / "models")
+        rounds = "2" if args.quick else "3"
+        results["pdf"] = {
+            "casefile": _child("pdf", str(pdf_home), rounds),
+            "reference": _child("pdf-reference", str(pdf_home), rounds),
+        }
     print("retrieval quality, full precision vs int8…", file=sys.stderr, flush=True)
     limit = "400" if args.quick else "0"
     results["quality"] = {
@@ -415,6 +521,28 @@ def table(results: dict[str, Any]) -> str:
                     "–",
                 ]
             )
+    if "pdf" in results:
+        c, r = results["pdf"]["casefile"], results["pdf"]["reference"]
+        rate, ref_rate = c["pages"] / c["ingest_s"], r["pages"] / r["ingest_s"]
+        rows.append(
+            [
+                "PDF ingest end to end, pages/s",
+                f"{c['pages']} pages, {c['files']} files",
+                f"{rate:.1f} (reading alone {c['pages'] / c['read_s']:.0f})",
+                f"{ref_rate:.1f}",
+                f"{rate / ref_rate:.1f}×",
+            ]
+        )
+        if c["ocr_pages"]:
+            rows.append(
+                [
+                    "OCR of scanned pages, s/page",
+                    f"{c['ocr_pages']} pages",
+                    f"{c['ocr_s'] / c['ocr_pages']:.1f}",
+                    "– (refused)",
+                    "–",
+                ]
+            )
     for backend, sets in results["quality"].items():
         for name, q in sets.items():
             rows.append(
@@ -446,6 +574,10 @@ def main() -> None:
         kind, *rest = args.child
         if kind == "casefile":
             out = measure_casefile(Path(rest[0]), Path(rest[1]), int(rest[2]), rest[3] == "True")
+        elif kind == "pdf":
+            out = measure_pdfs(Path(rest[0]), int(rest[1]))
+        elif kind == "pdf-reference":
+            out = measure_pdf_reference(Path(rest[0]), int(rest[1]))
         elif kind == "reference":
             out = measure_reference(Path(rest[0]), Path(rest[1]), int(rest[2]))
         elif kind == "export":

@@ -22,6 +22,7 @@ from casefile.kernel.settings import Settings
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
 
 app = typer.Typer(
     help="Ask questions of a legal case's documents and get answers that cite them.",

@@ -198,7 +198,7 @@ def _next_party(paragraphs: Sequence[str], index: int) -> str:
 
 
 _FIRST_PARTY_ENDS = re.compile(
-    r";|,?\s+et\s+al\b|,\s+(?:in\s+(?:his|her|their|its)|individually|as\s+)\b|,?\s+and\s+(?=[A-Z])"
+    r";|,?\s+et\s*al\b|,\s+(?:in\s+(?:his|her|their|its)|individually|as\s+)\b|,?\s+and\s+(?=[A-Z])"
     r"|,\s+(?=[A-Z]{3,}\b)(?!(?:LLC|INC|LLP|LTD|CORP|CO|PLLC|PC|PA|NA)\b)"
 )
 
@@ -208,6 +208,7 @@ def _party(text: str) -> str:
     other parties."""
     name = _PARTY_ROLE.sub("", text.strip()).strip(" ,;.—–-")
     name = _FIRST_PARTY_ENDS.split(name, maxsplit=1)[0].strip(" ,;")
+    name = re.sub(r"[\W_]+$", "", name)  # rules and brackets of the caption, OCR specks
     if not name or len(name.split()) > 10 or not re.search(r"[A-Za-z]{2}", name):
         return ""
     if re.search(r"\bNos?\.\s*\S*\d", name) or sum(c.isdigit() for c in name) > len(name) / 4:
@@ -260,10 +261,23 @@ def _title_case(text: str) -> str:
     return " ".join(words)
 
 
+# The forms courts print most; anything else goes to dateparser (slower to load).
+_FORMATS = ("%m/%d/%Y", "%m/%d/%y", "%B %d, %Y", "%b %d, %Y", "%b. %d, %Y", "%d %B %Y", "%B %d %Y")
+
+
 @functools.cache
 def iso_date(text: str) -> str | None:
     """A date as written in a US filing ("09/27/13", "Jul 31, 2019", "11 February 2022")
     as YYYY-MM-DD, or None when it is not a date."""
+    from datetime import datetime
+
+    cleaned = re.sub(r"\s+", " ", text.strip(" .,"))
+    cleaned = re.sub(r"^Sept\b", "Sep", cleaned)
+    for form in _FORMATS:
+        try:
+            return datetime.strptime(cleaned, form).date().isoformat()
+        except ValueError:
+            continue
     import dateparser
 
     parsed = dateparser.parse(

@@ -1,8 +1,10 @@
 """OCR of page images with Tesseract (Debian's `tesseract-ocr`, through pytesseract).
 
-Chosen by measurement (README: "OCR"): on a scanned court page Tesseract 5.3 read 8% of
-characters wrong at 3.2 s a page, RapidOCR's ONNX models 17% at 11 s. Tesseract's own
-threads fight over two cores (ten times slower), so it runs with one thread.
+Chosen by measurement (README: "OCR"): on the scanned court page of court_dev, Tesseract
+5.3 with page segmentation mode 4 at the scan's own resolution misread 0.2% of characters
+in about 2 s a page; RapidOCR's ONNX models 0.8-2% (and whole lines of gibberish at some
+resolutions) in 6-12 s and 600-800 MB. Tesseract's own threads fight over two cores (ten
+times slower), so it runs with one thread.
 """
 
 from __future__ import annotations
@@ -18,8 +20,9 @@ from ingest.layout import Box, Line
 if TYPE_CHECKING:
     from PIL.Image import Image
 
-# Tesseract reads a page best at about 300 dots per inch.
-OCR_DPI = 300
+# Pages are rendered at the resolution they were scanned at, within these bounds.
+MIN_DPI = 100
+MAX_DPI = 300
 # Words read with less confidence than this (0-100) are left out: specks, seals, rules.
 MIN_CONFIDENCE = 30
 
@@ -36,7 +39,7 @@ def tesseract_command() -> str:
     return found
 
 
-def ocr_lines(image: Image, dpi: int = OCR_DPI) -> list[Line]:
+def ocr_lines(image: Image, dpi: int) -> list[Line]:
     """The lines Tesseract reads in `image` (a page rendered at `dpi`), with word boxes in
     the page's points, origin top left, so they go through the same layout as text PDFs."""
     import pytesseract
@@ -44,7 +47,12 @@ def ocr_lines(image: Image, dpi: int = OCR_DPI) -> list[Line]:
     pytesseract.pytesseract.tesseract_cmd = tesseract_command()
     os.environ["OMP_THREAD_LIMIT"] = "1"
     data = pytesseract.image_to_data(
-        image, lang="eng", config="--psm 3", output_type=pytesseract.Output.DICT
+        # psm 4 (one column of text of varying sizes) keeps a caption's rows whole, where
+        # psm 3 dropped its ")" column; measured on court_dev's scan and synthetic pages.
+        image,
+        lang="eng",
+        config=f"--psm 4 --dpi {dpi}",
+        output_type=pytesseract.Output.DICT,
     )
     scale = 72.0 / dpi
     grouped: dict[tuple[int, int, int], list[tuple[str, Box]]] = {}

@@ -13,6 +13,7 @@ from casefile.kernel.settings import Settings
 
 os.environ["HF_HUB_OFFLINE"] = "1"
 os.environ["ANONYMIZED_TELEMETRY"] = "False"
+os.environ["ORT_DISABLE_TELEMETRY"] = "1"
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "seeds" / "000_dce03cdb09bb98a3.txt"

@@ -26,6 +26,8 @@ if TYPE_CHECKING:
 
 # Casefile never fetches weights: a model is a local folder or already in the local cache.
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
+# ONNX Runtime otherwise writes a device id under ~/.cache and reports to Microsoft.
+os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
 
 
 def bundled_model_path() -> Path:

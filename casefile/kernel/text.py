@@ -8,11 +8,17 @@ from __future__ import annotations
 import functools
 import re
 
-# Words that end in a full stop without ending a sentence; compared lower-cased.
+# Words that end in a full stop without ending a sentence; compared lower-cased. Besides
+# titles and months, the abbreviations of legal citation (courts, reporters, states):
+# "(N.D. Cal. 2020)", "268 N.C. App. 1", "F. Supp. 3d", "5th Cir. 2019".
 ABBREVIATIONS = frozenset(
     """mr mrs ms dr prof st jr sr inc co corp ltd llc llp no nos v vs etc al gen gov sen rep
     hon esq capt col lt sgt jan feb mar apr jun jul aug sep sept oct nov dec e.g i.e cf
-    p pp para art sec ch fig vol ed eds u.s u.k n.j n.y d.c l.a a.m p.m approx dept est""".split()
+    p pp para art sec ch fig vol ed eds u.s u.k n.j n.y d.c l.a a.m p.m approx dept est
+    cir app supp ct super dist div ann stat rev civ crim proc evid fed mun sup jud admin
+    cert reh'g aff'd rel ex seq ins mfg bros assn ass'n nat'l int'l dep't comm'n univ
+    ala ariz ark cal colo conn del fla ga haw ill ind kan ky la md mass mich minn miss mo
+    mont neb nev okla ore pa tenn tex vt va wash wis wyo""".split()
 )
 _CANDIDATE_END = re.compile(r"[.!?…]+[”’\"')\]]*(?=\s+|$)")
 _NEXT_START = re.compile(r"\s+[“‘\"'(\[]*[A-Z0-9]")
@@ -53,8 +59,8 @@ def _ends_sentence(text: str, mark: int, stop: int, line_end: int) -> bool:
     if word is None:
         return True
     token = word.group(1).lower()
-    if token in ABBREVIATIONS:
-        return False
+    if token in ABBREVIATIONS or "." in token:
+        return False  # "N.D.", "S.Ct.", "F.3d" and the like are abbreviations too
     # A single capital letter is an initial ("Lewis J. Liman"), not a sentence.
     return not (len(token) == 1 and token.isalpha())
 

@@ -32,3 +32,17 @@ def test_spans_are_verbatim_and_respect_bounds():
     text = "One. Two. Three."
     spans = split_sentences(text, 5, 9)
     assert [text[s:e] for s, e in spans] == ["Two."]
+
+
+def test_legal_citations_do_not_end_sentences():
+    text = (
+        "Zepeda Rivas v. Jennings, No. 20-cv-02731-VC, 2020 WL 3055449, at *5 (N.D. Cal. "
+        "June 9, 2020). See Gift Surplus, LLC v. State ex rel. Cooper, 268 N.C. App. 1 (2019). "
+        "The Court agrees."
+    )
+    assert sentences(text) == [
+        "Zepeda Rivas v. Jennings, No. 20-cv-02731-VC, 2020 WL 3055449, at *5 (N.D. Cal. "
+        "June 9, 2020).",
+        "See Gift Surplus, LLC v. State ex rel. Cooper, 268 N.C. App. 1 (2019).",
+        "The Court agrees.",
+    ]

@@ -24,6 +24,7 @@ from casefile.kernel.records import (
     Citation,
     PageSpan,
     Passage,
+    ShortAnswer,
     page_range,
     pages_in,
 )
@@ -104,7 +105,8 @@ class CaseAssistant:
         passages = self.retriever.retrieve(
             standalone, k=k, docs=docs, date_from=date_from, date_to=date_to
         )
-        assessment = self.extractive.assess(standalone, passages)
+        named = set(self.retriever.named_documents(standalone, docs))
+        assessment = self.extractive.assess(standalone, passages, named)
         timings["retrieve"] = time.perf_counter() - started
 
         def finish(answer: Answer) -> Answer:
@@ -234,9 +236,11 @@ class CaseAssistant:
             for s in assessment.sentences
         ]
         citations, sentences = _cite(chosen, passages, self.store)
+        short = _short_answer(assessment, citations)
         return Answer(
             question=question,
-            answer=_render(sentences),
+            answer=_render(sentences, short),
+            short=short,
             answerable=True,
             sentences=tuple(sentences),
             citations=tuple(citations),
@@ -308,8 +312,20 @@ def _cite(
     return citations, sentences
 
 
-def _render(sentences: list[AnswerSentence]) -> str:
-    parts = []
+def _short_answer(assessment: Assessment, citations: list[Citation]) -> ShortAnswer | None:
+    """The span of the best sentence that answers, cited by that sentence's citation."""
+    best = next((s for s in assessment.sentences if s.short is not None), None)
+    if best is None or best.short is None:
+        return None
+    start, end = best.short
+    cited = next((c for c in citations if c.start <= start and end <= c.end), None)
+    if cited is None:
+        return None
+    return ShortAnswer(cited.quote[start - cited.start : end - cited.start], cited.n, start, end)
+
+
+def _render(sentences: list[AnswerSentence], short: ShortAnswer | None = None) -> str:
+    parts = [f"{short.text} [{short.citation}]." if short else ""]
     for sentence in sentences:
         text = sentence.text.rstrip()
         markers = "".join(f"[{n}]" for n in sentence.citations)
@@ -317,7 +333,7 @@ def _render(sentences: list[AnswerSentence]) -> str:
             parts.append(f"{text[:-1]} {markers}{text[-1]}")
         else:
             parts.append(f"{text} {markers}")
-    return " ".join(parts)
+    return " ".join(part for part in parts if part)
 
 
 def _removed(sentence: CheckedSentence) -> AnswerSentence:

@@ -45,7 +45,9 @@ _NOT_NAMES = frozenset(
     """The A An In On At For But And Or If It Its This That These Those He She They We You I
     His Her Their Our Your Mr Ms Mrs Dr However Since While When Where What Who Which Why How
     Because Although After Before During Here There Yes No Not According Both Also Then Under
-    Legal Judge Court Federal Lawyers Lawyer Attorney Ms. Mr.""".split()
+    Legal Judge Court Federal Lawyers Lawyer Attorney Ms. Mr. Chief Executive Officer Financial
+    President Vice Director Chairman Chairwoman Secretary Treasurer Counsel Senior Managing
+    Partner Founder""".split()
 )
 
 
@@ -68,11 +70,20 @@ def adds_information(sentence: str, question: str) -> bool:
     )
 
 
+# Agent and action nouns of a verb: "found" / "founder", "prosecut" / "prosecutor".
+_DERIVED = ("er", "or", "ion", "ment", "ant", "ent")
+
+
 def covers(terms: set[str], passage_terms: set[str]) -> set[str]:
-    """The `terms` found in `passage_terms`, directly or through a synonym."""
+    """The `terms` found in `passage_terms`, directly, through a synonym, or as a noun made
+    from the same verb ("found" / "founder")."""
     found = set()
     for term in terms:
-        if term in passage_terms or SYNONYMS.get(term, frozenset()) & passage_terms:
+        if (
+            term in passage_terms
+            or SYNONYMS.get(term, frozenset()) & passage_terms
+            or (len(term) >= 4 and any(term + end in passage_terms for end in _DERIVED))
+        ):
             found.add(term)
     return found
 

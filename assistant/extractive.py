@@ -9,8 +9,7 @@ is refused rather than answered.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Literal
+from dataclasses import dataclass, replace
 
 from langchain_core.embeddings import Embeddings
 
@@ -24,42 +23,55 @@ from assistant.evidence import (
     term_pairs,
 )
 from assistant.injection import is_instruction
+from assistant.questions import (
+    AnswerKind,
+    Question,
+    about_another_party,
+    asks_amount,
+    fill,
+    has_amount,
+    short_span,
+)
 from assistant.sentence_vectors import SentenceEmbeddingCache
 from casefile.kernel.records import Passage
-from casefile.kernel.text import split_sentences
+from casefile.kernel.text import short_line_runs, split_sentences
+from ingest.legal import statements
 
-AnswerKind = Literal["person", "number", "date", "place", "quote"]
-
-_KINDS: list[tuple[re.Pattern[str], AnswerKind]] = [
-    (
-        re.compile(
-            r"^\s*(who|whom|whose)\b|\bwhich (lawyer|attorney|judge|person)|\bname of\b", re.I
-        ),
-        "person",
-    ),
-    (re.compile(r"\bhow (much|many|old|long)\b|\bwhat (amount|sum)\b", re.I), "number"),
-    (re.compile(r"^\s*when\b|\bwhat (date|year|day|month|time)\b", re.I), "date"),
-    (re.compile(r"^\s*where\b", re.I), "place"),
-    # "What did X call / say about ...": reported speech, which news copy puts in quotes.
-    (
-        re.compile(
-            r"\b(what|how) (did|does|do|has|have)\b.*\b(say|call|describe|characteri[sz]e|react|"
-            r"respond|comment|claim|tell|label)\b",
-            re.I,
-        ),
-        "quote",
-    ),
-]
+# Statements of the role or ruling asked about are answers even somewhat below min_score:
+# the document's structure vouches for them.
+FILLED_SLACK = 0.25
 _QUOTATION = re.compile(r"[“\"][^”\"]{3,}[”\"]")
 _NUMBER_WORDS = re.compile(r"\b(million|billion|thousand|hundred|dozen|percent)\b", re.I)
 
 
 def expected_kind(question: str) -> AnswerKind | None:
     """The kind of fact a question asks for, when its wording says so."""
-    for pattern, kind in _KINDS:
-        if pattern.search(question):
-            return kind
-    return None
+    return Question.parse(question).kind
+
+
+# "John A. SAVAGE, Appellant, v. Ernest F. GRAJEK ..., Appellees.": the parties of a caption.
+_CAPTION = re.compile(
+    r"\bv\.\s.*\b(?:appellants?|appellees?|plaintiffs?|defendants?|petitioners?|respondents?)\b",
+    re.I,
+)
+# "See Gift Surplus, LLC v. State ex rel. Cooper, 268 N.C. App. 1 (2019).": a citation to a
+# case, which cites another decision rather than stating anything of this one.
+_CITATION = re.compile(
+    r"^\s*(?:(?:see|cf\.|accord|but\s+see|e\.g\.,)\s+(?:also\s+)?)?[A-Z][^.;]{0,80}?\s+v\.\s+"
+    r"[^;]{1,120}?,\s+(?:No\.\s|\d+\s+[A-Z][\w.]*\s+(?:\d+[a-z]{0,2}\s+)?\d+)",
+    re.I,
+)
+
+
+def is_fragment(sentence: str) -> bool:
+    """A heading, a caption, a bare citation or a scrap of a page, which never answers on
+    its own: set in capitals, a few words that do not end as a sentence does, the parties
+    of a caption, or a citation to another case."""
+    letters = [c for c in sentence if c.isalpha()]
+    shouted = bool(letters) and sum(c.isupper() for c in letters) > 0.8 * len(letters)
+    short = len(sentence.split()) < 6 and not re.search(r"[.!?][”\"’')\]]*$", sentence.strip())
+    cited = bool(_CITATION.match(sentence)) and len(sentence.split()) < 40
+    return shouted or short or bool(_CAPTION.search(sentence)) or cited
 
 
 @dataclass(frozen=True)
@@ -74,6 +86,7 @@ class ScoredSentence:
     similarity: float
     overlap: float
     on_topic: bool
+    short: tuple[int, int] | None = None  # document offsets of the words that answer
 
 
 @dataclass(frozen=True)
@@ -116,10 +129,20 @@ class ExtractiveAnswerer:
             for passage in passages
             for s, e in split_sentences(passage.text)
         ]
+        # A signature block states one fact over several short lines ("SUSAN ILLSTON" /
+        # "United States District Judge"): the lines of such a statement count as one.
+        if Question.parse(question).roles:
+            spans += [
+                (passage, passage.start + s, passage.start + e, passage.text[s:e])
+                for passage in passages
+                for s, e in _statement_lines(passage.text)
+            ]
         seen: set[tuple[str, int]] = set()
         usable = []
         for passage, start, end, text in spans:
-            if (passage.doc_id, start) in seen or len(text.split()) < 4 or is_instruction(text):
+            # Short sentences count only when they state a role or a ruling ("AFFIRMED.").
+            short = len(text.split()) < 4 and not statements(text)
+            if (passage.doc_id, start) in seen or short or is_instruction(text):
                 continue
             seen.add((passage.doc_id, start))
             usable.append((passage, start, end, text))
@@ -150,48 +173,146 @@ class ExtractiveAnswerer:
         pairs = term_pairs(question)
         question_names = names_in(question)
         focus = terms - {stem(n.lower()) for n in question_names}
-        kind = expected_kind(question)
+        asked = Question.parse(question)
+        kind = asked.kind
         rated = []
         for text, similarity in zip(texts, similarities, strict=True):
             text_terms = content_terms(text)
             overlap = len(covers(terms, text_terms)) / len(terms) if terms else 0.0
+            filled = fill(asked, text) if (asked.roles or kind == "disposition") else None
             on_topic = (
-                not focus or bool(covers(focus, text_terms)) or bool(rare_names & names_in(text))
+                not focus
+                or bool(covers(focus, text_terms))
+                or bool(rare_names & names_in(text))
+                or filled is not None
             )
-            adjustment = _kind_adjustment(kind, question_names, focus, text)
+            if filled is not None:
+                # A document's own statement of the role or ruling asked about: the role the
+                # question names first, or a ruling on a line of its own, weighs most.
+                first = filled.role == "disposition" or filled.role == asked.roles[0]
+                adjustment = 0.35 if first else 0.2
+                if filled.role == "disposition" and filled.covers(text):
+                    adjustment += 0.2
+            else:
+                adjustment = _kind_adjustment(kind, question_names, focus, text)
+                if is_fragment(text):
+                    adjustment -= 0.4
             if pairs:
                 adjustment += 0.15 * len(pairs & term_pairs(text)) / len(pairs)
             score = 0.6 * float(similarity) + 0.4 * overlap + adjustment
             rated.append((score, float(similarity), overlap, on_topic))
         return rated
 
-    def assess(self, question: str, passages: list[Passage]) -> Assessment:
-        """Whether the passages answer `question`, and the sentences that do."""
+    def assess(
+        self, question: str, passages: list[Passage], named: set[str] | None = None
+    ) -> Assessment:
+        """Whether the passages answer `question`, and the sentences that do. `named` are
+        the documents the question names (by case name, party or filing), if any: an answer
+        then comes from them when they hold one."""
         scored = self.score(question, passages)
         if not scored:
             return Assessment(False, "no passage was retrieved", [])
         relevant = [s for s in scored if s.on_topic]
         if not relevant:
             return Assessment(False, "no passage mentions what the question asks about", [])
-        best = relevant[0]
-        if best.score < self.min_score:
+        asked = Question.parse(question)
+        if named:
+            # A question that names a filing is answered from that filing, or not at all.
+            relevant = [s for s in relevant if s.passage.doc_id in named]
+            if not relevant:
+                return Assessment(False, "the document the question names does not say", [])
+        # "How much is Lively seeking?" is not answered by what Baldoni sued Lively for.
+        own = [s for s in relevant if not about_another_party(asked, s.text)]
+        if not own:
+            return Assessment(False, "the passages say this of someone else", [])
+        if asked.kind == "date":
+            # A date answers only when the sentence is about what was asked: "When is the
+            # next hearing?" is not answered by the day a letter was filed.
+            focus = content_terms(question) - {stem(n.lower()) for n in names_in(question)}
+            if focus:
+                own = [
+                    s for s in own if len(covers(focus, content_terms(s.text))) >= 0.4 * len(focus)
+                ]
+                if not own:
+                    return Assessment(False, "no passage dates what was asked", [])
+        if asked.roles or asked.kind == "disposition":
+            # Who judged or argued, or how it was decided: only a statement of it answers.
+            filled = [s for s in own if fill(asked, s.text) is not None]
+            if not filled:
+                wanted = "ruling" if asked.kind == "disposition" else " or ".join(asked.roles)
+                return Assessment(False, f"no passage states the {wanted} asked about", [])
+            own = filled
+            if own[0].score < self.min_score - FILLED_SLACK:
+                return Assessment(
+                    False,
+                    f"the closest statement scores {own[0].score:.2f}, "
+                    f"below {self.min_score - FILLED_SLACK:.2f}",
+                    [],
+                )
+        if asks_amount(asked):
+            own = [s for s in own if has_amount(s.text)]
+            if not own:
+                return Assessment(False, "no passage gives the amount asked about", [])
+        best = own[0]
+        if best.score < self.min_score and not (asked.roles or asked.kind == "disposition"):
             return Assessment(
                 False, f"the closest sentence scores {best.score:.2f}, below {self.min_score}", []
             )
-        chosen = [best]
-        for candidate in relevant[1:]:
+        chosen = [_with_short(asked, best)]
+        if asked.kind == "disposition":
+            # A ruling set on a line of its own ("AFFIRMED.", "Reversed and Remanded") is the
+            # short answer; the best sentence stays, quoted whole.
+            ruling = next(
+                (
+                    s
+                    for s in own
+                    if s.passage.doc_id == best.passage.doc_id
+                    and s is not best
+                    and (found := fill(asked, s.text)) is not None
+                    and found.covers(s.text)
+                ),
+                None,
+            )
+            if ruling is not None:
+                chosen = [replace(best, short=None), _with_short(asked, ruling)]
+        for candidate in own[1:]:
             if len(chosen) == self.max_sentences or candidate.score < best.score - self.margin:
                 break
-            if candidate.text != best.text:
+            if candidate.text != best.text and (
+                not is_fragment(candidate.text) or fill(asked, candidate.text) is not None
+            ):
                 chosen.append(candidate)
         return Assessment(True, "", chosen)
+
+
+def _statement_lines(text: str) -> list[tuple[int, int]]:
+    """The lines of `text` over which one role statement runs (two or more short lines)."""
+    spans = []
+    for run_start, run_end in short_line_runs(text):
+        for found in statements(text[run_start:run_end]):
+            if found.role == "disposition":
+                continue
+            reach_start, reach_end = found.reach
+            start = text.rfind("\n", 0, run_start + reach_start) + 1
+            end = text.find("\n", run_start + reach_end)
+            end = run_end if end < 0 or end > run_end else end
+            if "\n" in text[start:end]:
+                spans.append((start, end))
+    return sorted(set(spans))
+
+
+def _with_short(asked: Question, sentence: ScoredSentence) -> ScoredSentence:
+    span = short_span(asked, sentence.text)
+    if span is None:
+        return sentence
+    return replace(sentence, short=(sentence.start + span[0], sentence.start + span[1]))
 
 
 def _kind_adjustment(
     kind: AnswerKind | None, question_names: set[str], focus: set[str], sentence: str
 ) -> float:
     """Reward a sentence holding the kind of fact asked for; penalise one without it."""
-    if kind is None:
+    if kind is None or kind == "disposition":
         return 0.0
     if kind == "person":
         return _names_beside_focus(question_names, focus, sentence)

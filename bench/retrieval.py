@@ -120,7 +120,9 @@ def asked(qs: QuestionSet) -> list[Asked]:
     return out
 
 
-def run_casefile(qs: QuestionSet, questions: list[Asked], home: Path, k: int) -> list[int | None]:
+def run_casefile(
+    qs: QuestionSet, questions: list[Asked], home: Path, k: int, options: dict[str, float]
+) -> list[int | None]:
     from assistant.retrieval import HybridRetriever
     from casefile.kernel.settings import Settings
     from ingest.pipeline import ingest_paths
@@ -129,7 +131,9 @@ def run_casefile(qs: QuestionSet, questions: list[Asked], home: Path, k: int) ->
     settings = Settings(home=home)
     store = open_case(settings, qs.name.replace("_", "-"))
     ingest_paths(qs.files, store, settings.ingest)
-    retriever = HybridRetriever(store=store, k=k, candidates=settings.retrieval.candidates)
+    retriever = HybridRetriever(
+        store=store, k=k, candidates=settings.retrieval.candidates, **options
+    )
     ranks = []
     for q in questions:
         passages = retriever.retrieve(q.question, docs=[q.doc.name] if q.doc else None)
@@ -213,6 +217,12 @@ def main() -> None:
     parser.add_argument("--sets", help="comma-separated names (default: all present)")
     parser.add_argument("--no-reference", action="store_true", help="Casefile only")
     parser.add_argument("--work", help="working folder (default: a new temporary one)")
+    parser.add_argument(
+        "--option",
+        action="append",
+        default=[],
+        help="a HybridRetriever setting to try, e.g. mmr_lambda=0.6 (repeatable)",
+    )
     args = parser.parse_args()
     work = Path(args.work or tempfile.mkdtemp(prefix="casefile-retrieval-"))
     embeddings = None
@@ -232,7 +242,8 @@ def main() -> None:
         questions = asked(qs)
         started = time.perf_counter()
         entry: dict[str, Any] = {"questions": len(questions)}
-        entry["casefile"] = scores(run_casefile(qs, questions, work / "home", args.k))
+        options = {key: float(value) for key, value in (o.split("=") for o in args.option)}
+        entry["casefile"] = scores(run_casefile(qs, questions, work / "home", args.k, options))
         if embeddings is not None:
             entry["reference"] = scores(run_reference(qs, questions, args.k, embeddings))
         else:

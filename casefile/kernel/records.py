@@ -210,6 +210,17 @@ class AnswerSentence:
 
 
 @dataclass(frozen=True)
+class ShortAnswer:
+    """The few words that answer a question of fact, as the document has them: a verbatim
+    slice `document_text[start:end]` inside the quote of citation `citation`."""
+
+    text: str
+    citation: int
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
 class Answer:
     """What `CaseAssistant.ask` returns; `to_json()` is the `casefile ask --json` object."""
 
@@ -224,6 +235,7 @@ class Answer:
     standalone_question: str = ""
     notice: str = ""  # e.g. the model backend was down and the extractive answer is shown
     timings: dict[str, float] = field(default_factory=dict)
+    short: ShortAnswer | None = None  # leads the answer to a question of fact
 
     def citation(self, n: int) -> Citation:
         return next(c for c in self.citations if c.n == n)
@@ -233,6 +245,7 @@ class Answer:
             "question": self.question,
             "standalone_question": self.standalone_question,
             "answer": self.answer,
+            "short_answer": asdict(self.short) if self.short else None,
             "answerable": self.answerable,
             "notice": self.notice,
             "sentences": [

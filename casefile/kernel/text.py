@@ -115,3 +115,25 @@ def _stemmer():  # type: ignore[no-untyped-def]
     import snowballstemmer
 
     return snowballstemmer.stemmer("english")
+
+
+def short_line_runs(
+    text: str, start: int = 0, end: int | None = None, max_chars: int = 60
+) -> list[tuple[int, int]]:
+    """Spans of two or more consecutive short lines in `text[start:end]`: the signature
+    blocks, captions and letterheads that set one statement over several lines
+    ("SUSAN ILLSTON" / "United States District Judge")."""
+    end = len(text) if end is None else end
+    runs: list[tuple[int, int]] = []
+    current: list[tuple[int, int]] = []
+    for line in re.finditer(r"[^\n]+", text[start:end]):
+        span = (start + line.start(), start + line.end())
+        if len(line.group(0).strip()) <= max_chars:
+            current.append(span)
+            continue
+        if len(current) > 1:
+            runs.append((current[0][0], current[-1][1]))
+        current = []
+    if len(current) > 1:
+        runs.append((current[0][0], current[-1][1]))
+    return runs

@@ -1,0 +1,199 @@
+"""How court documents state who decided, who argued and what was decided.
+
+Opinions, orders and filings put these facts in a few fixed forms — "Before A, B, and C,
+Circuit Judges.", "HUDSON, Justice.", "Judge X delivered the opinion", a signature block
+"NAME / United States District Judge", "X, with whom Y was on the brief, for appellant",
+"the judgment is AFFIRMED", "the motion to quash is DENIED". These patterns are learnt
+from that structure, not from any case: they name no court, party or lawyer.
+
+Each finder returns `Statement`s: the role, and the span of the words that fill it (the
+names, or the disposition), as offsets into the text given.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+Role = Literal["panel", "author", "judge", "counsel", "dissent", "disposition", "party", "signer"]
+
+# A name's words stay on one line; lower-case particles join them ("Ana de la Cruz").
+_NAME = r"[A-Z][\w'’.-]*(?:[ \t]+(?:[A-Z][\w'’.-]*|(?:de|van|von|la|del|da|di)\b)){0,4}"
+_NAMES = rf"{_NAME}(?:(?:,[ \t]*|[ \t]+and[ \t]+|,[ \t]*and[ \t]+){_NAME}){{0,8}}"
+_JUDGE_TITLE = (
+    r"(?:Chief\s+|Senior\s+|Associate\s+|Presiding\s+|Circuit\s+|District\s+|Magistrate\s+"
+    r"|Bankruptcy\s+|Appellate\s+|Administrative\s+(?:Law\s+)?)*(?:Judges?|Justices?)"
+)
+
+PATTERNS: list[tuple[Role, re.Pattern[str]]] = [
+    # "Before Barksdale, Stewart, and Dennis, Circuit Judges." / "Before: A, B and C, JJ."
+    (
+        "panel",
+        re.compile(
+            rf"\bBefore:?\s+(?P<who>[A-Z][^\n]{{2,200}}?),?\s+(?:{_JUDGE_TITLE}|JJ\.|C\.\s?JJ?\.)"
+            r"\s*[.:]?\s*$",
+        ),
+    ),
+    # "Judge David F. Hensley delivered the opinion", "MR. JUSTICE HARLAN delivered the opinion"
+    (
+        "author",
+        re.compile(
+            rf"(?:(?:Mr\.|MR\.)\s+)?(?:{_JUDGE_TITLE}|JUSTICE|JUDGE)\s+(?P<who>{_NAME})\s+"
+            r"(?:delivered|wrote|authored|announced)\s+the\s+opinion",
+        ),
+    ),
+    # "Opinion by Judge X", "Opinion of the Court by X"
+    (
+        "author",
+        re.compile(
+            rf"\bOpinion\s+(?:of\s+the\s+Court\s+)?by\s+(?:{_JUDGE_TITLE}\s+)?(?P<who>{_NAME})"
+        ),
+    ),
+    # "HUDSON, Justice.", "MARTINOTTI, DISTRICT JUDGE", "SMITH, Circuit Judge:"
+    (
+        "author",
+        re.compile(
+            r"^\s*(?P<who>[A-Z][A-Za-z'’.-]+(?:\s+[A-Z][A-Za-z'’.-]+){0,3}),\s+"
+            r"(?:(?:Chief|Senior|Associate|Circuit|District|CHIEF|SENIOR|ASSOCIATE|CIRCUIT|DISTRICT)\s+)?"
+            r"(?:Justice|Judge|JUSTICE|JUDGE|J\.)\s*[.:]?\s*$"
+        ),
+    ),
+    # A signature block: "SUSAN ILLSTON United States District Judge", "Hon. Vince Chhabria"
+    (
+        "judge",
+        re.compile(
+            r"(?P<who>[A-Z][A-Za-z'’.]*(?:\s+[A-Z][A-Za-z'’.]*){1,4})\s+(?:United\s+States|U\.\s?S\.)\s+"
+            r"(?:District|Magistrate|Bankruptcy|Circuit)\s+Judge",
+            re.IGNORECASE,
+        ),
+    ),
+    ("judge", re.compile(rf"\b(?:Hon\.|Honorable)\s+(?P<who>{_NAME})")),
+    # An electronic signature: "By: /s/ Richard A. Galanti", "/s/ Jane Doe"
+    ("signer", re.compile(rf"/s/\s*(?P<who>{_NAME})")),
+    ("judge", re.compile(rf"\b(?:{_JUDGE_TITLE})\s+(?P<who>{_NAME})")),
+    # "Judge Timothy W. Conner dissented", "X, J., dissenting"
+    (
+        "dissent",
+        re.compile(
+            rf"(?:{_JUDGE_TITLE}\s+)?(?P<who>{_NAME}),?\s+(?:J\.,\s+)?dissent(?:ed|s|ing)\b"
+        ),
+    ),
+    # Counsel: "Victor M. Mercogliano, Washington, D. C., for appellees.",
+    # "Melville B. Nimmer argued the cause for appellant", "counsel for the government, X,"
+    (
+        "counsel",
+        re.compile(
+            rf"(?P<who>{_NAMES})(?:,\s*(?:[A-Z][\w.]*\s?){{1,4}})*,?\s+"
+            r"(?:argued\s+the\s+cause\s+|(?:was|were)\s+on\s+the\s+brief\s+)?"
+            r"for\s+(?:the\s+)?(?P<side>appellants?|appellees?|"
+            r"plaintiffs?|defendants?|petitioners?|respondents?|movants?|intervenors?|"
+            r"(?:employers?|employees?|claimants?)[\w-]*"
+            r"|the\s+(?:State|government|United States))\b",
+        ),
+    ),
+    (
+        "counsel",
+        re.compile(
+            rf"\b(?:counsel|attorneys?|lawyers?)\s+for\s+(?:the\s+)?(?P<side>[\w\s-]{{2,40}}?),\s+"
+            rf"(?P<who>{_NAME}),",
+            re.IGNORECASE,
+        ),
+    ),
+    # As news copy names them: "X's lawyers, A and B, told ...", "his attorney, A, said".
+    (
+        "counsel",
+        re.compile(
+            rf"(?:’s|'s|\b(?:his|her|their|its))\s+(?:lead\s+|defen[cs]e\s+|trial\s+)?"
+            rf"(?:lawyers?|attorneys?|counsel),\s+(?P<who>{_NAMES}),"
+        ),
+    ),
+]
+
+# "AFFIRMED.", "REVERSED AND REMANDED", "MODIFIED AND AFFIRMED."
+_CAPS_DISPOSITION = re.compile(
+    r"\b(?P<what>(?:(?:AFFIRMED|REVERSED|VACATED|REMANDED|DISMISSED|MODIFIED|DENIED|GRANTED)"
+    r"(?:\s+IN\s+PART)?(?:,?\s+(?:AND\s+)?)?){1,3})\b"
+)
+# "the motion to quash is DENIED", "the judgment is hereby affirmed", "Appeal dismissed"
+_PASSIVE_DISPOSITION = re.compile(
+    r"\b(?:is|are|be|was|were|shall\s+be|stands?)\s+(?:hereby\s+|therefore\s+|accordingly\s+)?"
+    r"(?P<what>(?:granted|denied|dismissed|affirmed|reversed|vacated|remanded|sustained|"
+    r"overruled|quashed|modified)(?:\s+in\s+part)?(?:(?:,|\s+and)\s+(?:granted|denied|dismissed|"
+    r"affirmed|reversed|vacated|remanded)(?:\s+in\s+part)?)*)\b",
+    re.IGNORECASE,
+)
+# "we affirm", "we reverse the trial court's decision and remand the case", "we modify and affirm"
+_VERB = r"(?:affirm|reverse|vacate|remand|dismiss|modify|grant|deny)"
+_ACTIVE_DISPOSITION = re.compile(
+    r"\b(?:we|the\s+court|this\s+court|the\s+board)\s+(?:therefore\s+|accordingly\s+|hereby\s+)?"
+    rf"(?P<what>{_VERB}\w*(?:\s+[\w’'-]+){{0,8}}?(?:\s+and\s+{_VERB}\w*(?:\s+[\w’'-]+){{0,5}}?)?)"
+    r"(?=\s+(?:for|because|since|as|on|with|pursuant|to\s+the\s+extent)\b|[.;,]|$)",
+    re.IGNORECASE,
+)
+# A line that is nothing but the ruling: "Reversed and Remanded", "Affirmed.", "Appeal dismissed."
+_STANDALONE_DISPOSITION = re.compile(
+    r"^\s*(?P<what>(?:(?:appeal|petition|motion)\s+)?(?:(?:affirmed|reversed|vacated|remanded|"
+    r"dismissed|modified|denied|granted)(?:\s+in\s+part)?(?:,?\s+and\s+|,\s+)?){1,3})\.?\s*$",
+    re.IGNORECASE,
+)
+_ELLIPTIC_DISPOSITION = re.compile(
+    r"\b(?P<what>(?:appeal|petition|complaint|motion|case|action)\s+(?:is\s+)?"
+    r"(?:dismissed|denied|granted|affirmed))\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One fact of a court document: a role and the words that fill it."""
+
+    role: Role
+    start: int
+    end: int
+    value: str
+    side: str = ""  # for counsel: whom they act for, as written ("appellees", "the government")
+    reach: tuple[int, int] = (0, 0)  # the whole statement: "SUSAN ILLSTON ... District Judge"
+
+    def covers(self, sentence: str) -> bool:
+        """Whether the statement is most of `sentence` (a ruling set on a line of its own)."""
+        return self.end - self.start >= 0.6 * len(sentence.strip(" .\n"))
+
+
+def statements(text: str) -> list[Statement]:
+    """Every role statement and disposition in `text` (a sentence or a paragraph)."""
+    found: list[Statement] = []
+    for role, pattern in PATTERNS:
+        for match in pattern.finditer(text):
+            start, end = match.span("who")
+            value = text[start:end].strip(" ,;")
+            side = match.groupdict().get("side") or ""
+            if value and not _mostly_lower(value):
+                found.append(
+                    Statement(role, start, start + len(value), value, side.lower(), match.span())
+                )
+    found.extend(dispositions(text))
+    return found
+
+
+def dispositions(text: str) -> list[Statement]:
+    """How the court disposed of what was before it, as the text says it."""
+    found = []
+    for pattern in (
+        _STANDALONE_DISPOSITION,
+        _CAPS_DISPOSITION,
+        _PASSIVE_DISPOSITION,
+        _ACTIVE_DISPOSITION,
+        _ELLIPTIC_DISPOSITION,
+    ):
+        for match in pattern.finditer(text):
+            start, end = match.span("what")
+            value = text[start:end].rstrip(" ,")
+            if len(value) >= 5:
+                found.append(Statement("disposition", start, start + len(value), value))
+    return found
+
+
+def _mostly_lower(value: str) -> bool:
+    words = [w for w in value.split() if w[:1].isalpha()]
+    return not words or sum(w[0].islower() for w in words) > len(words) / 2

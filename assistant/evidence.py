@@ -47,7 +47,8 @@ _NOT_NAMES = frozenset(
     Because Although After Before During Here There Yes No Not According Both Also Then Under
     Legal Judge Court Federal Lawyers Lawyer Attorney Ms. Mr. Chief Executive Officer Financial
     President Vice Director Chairman Chairwoman Secretary Treasurer Counsel Senior Managing
-    Partner Founder""".split()
+    Partner Founder Plaintiff Plaintiffs Defendant Defendants Appellant Appellants Appellee
+    Appellees Petitioner Petitioners Respondent Respondents Moving""".split()
 )
 
 

@@ -28,8 +28,10 @@ from assistant.questions import (
     Question,
     about_another_party,
     asks_amount,
+    asks_name,
     fill,
     has_amount,
+    is_yes_no,
     short_span,
 )
 from assistant.sentence_vectors import SentenceEmbeddingCache
@@ -40,6 +42,9 @@ from ingest.legal import statements
 # Statements of the role or ruling asked about are answers even somewhat below min_score:
 # the document's structure vouches for them.
 FILLED_SLACK = 0.25
+YES_NO_SLACK = 0.15
+# How far below the best sentence one that names the person asked for may be.
+NAME_MARGIN = 0.15
 _QUOTATION = re.compile(r"[“\"][^”\"]{3,}[”\"]")
 _NUMBER_WORDS = re.compile(r"\b(million|billion|thousand|hundred|dozen|percent)\b", re.I)
 
@@ -225,7 +230,7 @@ class ExtractiveAnswerer:
         own = [s for s in relevant if not about_another_party(asked, s.text)]
         if not own:
             return Assessment(False, "the passages say this of someone else", [])
-        if asked.kind == "date":
+        if asked.kind == "date" and not asked.roles:
             # A date answers only when the sentence is about what was asked: "When is the
             # next hearing?" is not answered by the day a letter was filed.
             focus = content_terms(question) - {stem(n.lower()) for n in names_in(question)}
@@ -254,10 +259,21 @@ class ExtractiveAnswerer:
             if not own:
                 return Assessment(False, "no passage gives the amount asked about", [])
         best = own[0]
-        if best.score < self.min_score and not (asked.roles or asked.kind == "disposition"):
+        # A yes-or-no question is answered by the sentence that bears on it, even when
+        # it is phrased far from the question ("Do you sell my data?" / "We never share...").
+        floor = self.min_score - YES_NO_SLACK if is_yes_no(question) else self.min_score
+        if best.score < floor and not (asked.roles or asked.kind == "disposition"):
             return Assessment(
-                False, f"the closest sentence scores {best.score:.2f}, below {self.min_score}", []
+                False, f"the closest sentence scores {best.score:.2f}, below {floor:.2f}", []
             )
+        if asks_name(asked):
+            # A name answers "who": the best sentence that names someone, if one is close.
+            named_ones = [
+                s for s in own if s.score >= best.score - NAME_MARGIN and short_span(asked, s.text)
+            ]
+            if not named_ones:
+                return Assessment(False, "no passage names who is asked about", [])
+            best = named_ones[0]
         chosen = [_with_short(asked, best)]
         if asked.kind == "disposition":
             # A ruling set on a line of its own ("AFFIRMED.", "Reversed and Remanded") is the
@@ -338,6 +354,6 @@ def _names_beside_focus(question_names: set[str], focus: set[str], sentence: str
     focus_at = [
         i for i, w in enumerate(words) if covers({stem(w.lower().removesuffix("’s"))}, focus)
     ]
-    if any(abs(n - f) <= 2 for n in name_at for f in focus_at):
+    if any(abs(n - f) <= 3 for n in name_at for f in focus_at):
         return 0.2
     return -0.15

@@ -43,7 +43,10 @@ _KINDS: list[tuple[re.Pattern[str], AnswerKind]] = [
         re.compile(
             r"\b(?:what|how)\s+(?:did|does|do|has|have|had)\b[^?]*\b(?:decide|rule|hold|dispose)\b"
             r"|\b(?:outcome|disposition|result|ruling|holding|verdict)\s+(?:of|in|on)\b"
-            r"|\bwhat\s+happened\s+to\s+the\s+(?:appeal|motion|case|petition|complaint)\b",
+            r"|\bwhat\s+happened\s+to\s+the\s+(?:appeal|motion|case|petition|complaint)\b"
+            # "Did the court grant the motion?": asked yes or no, answered by the ruling.
+            r"|^\s*(?:did|has|have|was|were|will)\b[^?]*\b(?:grant|den(?:y|ied)|dismiss|affirm"
+            r"|revers|vacat|remand|quash|sustain|overrul)\w*",
             re.I,
         ),
         "disposition",
@@ -60,7 +63,10 @@ _KINDS: list[tuple[re.Pattern[str], AnswerKind]] = [
 ]
 # The roles a "who" question asks about, the one it names first.
 _ROLE_WORDS: list[tuple[re.Pattern[str], tuple[Role, ...]]] = [
-    (re.compile(r"\b(?:lawyers?|attorneys?|counsel|represent\w*)\b", re.I), ("counsel",)),
+    (
+        re.compile(r"\b(?:lawyers?|attorneys?|counsel|represent\w*|argued\s+for)\b", re.I),
+        ("counsel",),
+    ),
     (re.compile(r"\bdissent\w*\b", re.I), ("dissent",)),
     (re.compile(r"\bpanel\b|\b(?:judges|justices)\b", re.I), ("panel", "author", "judge")),
     (
@@ -73,7 +79,7 @@ _ROLE_WORDS: list[tuple[re.Pattern[str], tuple[Role, ...]]] = [
     ),
     (re.compile(r"\bsign(?:ed|s|ing)?\b|\bsignator", re.I), ("signer", "judge", "author")),
     (
-        re.compile(r"\b(?:judge|justice|magistrate|presid\w*|overs(?:ee|aw)\w*)\b", re.I),
+        re.compile(r"\b(?:judge|justice|magistrate|presid(?:ed|es|ing)|overs(?:ee|aw)\w*)\b", re.I),
         ("judge", "author", "panel"),
     ),
 ]
@@ -120,6 +126,27 @@ _MONTHS_AND_DAYS = frozenset(
 )
 
 
+_YES_NO = re.compile(
+    r"^\s*(?:do|does|did|is|are|was|were|will|would|can|could|has|have|had|should|may|must)\b",
+    re.I,
+)
+
+
+def asks_name(question: Question) -> bool:
+    """ "Which judge ...?", "Who represented ...?": a name answers; "Who is Neama Rahmani?"
+    asks who someone is, which a description answers."""
+    identity = re.match(
+        r"^\s*(?i:who\s+(?:is|was|are|were))\s+[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*\s*\??\s*$",
+        question.text,
+    )
+    return question.kind == "person" and identity is None
+
+
+def is_yes_no(text: str) -> bool:
+    """ "Do you share my data?": asked yes or no, answered by what the documents say of it."""
+    return bool(_YES_NO.match(text))
+
+
 @dataclass(frozen=True)
 class Question:
     """A question as the answerer reads it."""
@@ -135,6 +162,10 @@ class Question:
     def parse(cls, text: str) -> Question:
         kind = next((k for pattern, k in _KINDS if pattern.search(text)), None)
         roles: tuple[Role, ...] = ()
+        if kind == "date" and re.search(
+            r"\b(?:dated|filed|decided|entered|signed|argued)\b", text, re.I
+        ):
+            roles = ("dated",)  # "When was the order dated?": the document says it
         if kind == "number" and _HOW_MUCH_OF.search(text) and not asks_money(text):
             kind = None  # "how much skill is involved": a degree, not a figure
         if kind == "person" and not re.match(r"\s*whose\b", text, re.I):
@@ -157,7 +188,10 @@ class Question:
         )
         owner = _POSSESSOR.search(text)
         possessor = possessed = ""
-        if owner and kind == "person":
+        # Only "Who is X's lawyer?" asks for X's lawyer; in "Whose records did X's lawyers
+        # subpoena?" the lawyers are not what is asked about.
+        asks_for_it = re.match(r"\s*(?:who|which\s+\w+)\s+(?:is|are|was|were)\b", text, re.I)
+        if owner and kind == "person" and asks_for_it:
             words = owner.group("owner").split()
             possessor = words[-1].lower()
             possessed = owner.group("thing").lower()
@@ -252,7 +286,7 @@ _DATE_WITH_DAY = re.compile(
     r"|\b\d{1,2}/\d{1,2}/\d{2,4}\b|\b(?:19|20)\d\d\b"
 )
 _MONEY = re.compile(
-    r"(?:\$|US\$|€|£)\s?\d[\d,]*(?:\.\d+)?(?:\s+(?:million|billion|thousand))?"
+    r"(?:\$|US\$|€|£)\s?\d{1,3}(?:,\d{3})*(?:\.\d+)?(?:\s+(?:million|billion|thousand))?"
     r"|\b\d[\d,]*(?:\.\d+)?\s+(?:million|billion|thousand)?\s*(?:dollars|cents)\b"
     r"|\b\d+(?:\.\d+)?%"
 )
@@ -321,7 +355,10 @@ def _name_beside_focus(question: Question, sentence: str) -> tuple[int, int] | N
     """A name not in the question, within three words of a word the question asks about
     ("lawyer, Bryan Freedman"; "partner at Reavis Page Jump LLP")."""
     asked = names_in(question.text)
-    focus = {stem(t) for t in re.findall(r"[a-z]{3,}", question.text.lower())}
+    # "Whose phone records ...?": the name belongs beside the records, not anyone else.
+    whose = re.match(r"\s*whose\s+((?:[a-z]+\s+){0,2}[a-z]+)", question.text, re.I)
+    about = whose.group(1) if whose else question.text
+    focus = {stem(t) for t in re.findall(r"[a-z]{3,}", about.lower())}
     words = [(m.start(), m.end(), m.group(0)) for m in re.finditer(r"[\w’'.-]+", sentence)]
     near = [i for i, (_, _, w) in enumerate(words) if stem(_bare(w.lower()).strip(".")) in focus]
     for match in re.finditer(r"\b[A-Z][\w'’.-]*(?:\s+(?:of\s+|de\s+)?[A-Z][\w'’.-]*)*", sentence):

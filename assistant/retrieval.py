@@ -53,6 +53,7 @@ class HybridRetriever(BaseRetriever):
     focus_boost: float = 1.0  # how much a document named by the question weighs extra
     mmr_lambda: float = 0.75  # 1.0: relevance only; lower: more diverse passages
     chunks_per_passage: float = 3.0  # chunks chosen per passage asked for, before merging
+    max_passage_chars: int = 3000  # merged passages grow no longer than this
     _titles: TitleIndex | None = PrivateAttr(default=None)
     _statements: StatedFacts | None = PrivateAttr(default=None)
 
@@ -121,7 +122,8 @@ class HybridRetriever(BaseRetriever):
             self.mmr_lambda,
         )
         hits = [(chunks[i], fused[i], similarity[i]) for i in chosen]
-        passages = sorted(merge_overlapping(hits), key=lambda p: p.score, reverse=True)[:k]
+        merged = merge_overlapping(hits, self.max_passage_chars)
+        passages = sorted(merged, key=lambda p: p.score, reverse=True)[:k]
         asked = Question.parse(query)
         if asked.roles or asked.kind == "disposition":
             named = list(focus) or list(dict.fromkeys(p.doc_id for p in passages))[:2]

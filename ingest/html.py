@@ -13,6 +13,7 @@ from casefile.kernel.errors import UnreadableFile
 from casefile.kernel.records import Docket, ParsedDocument
 from ingest import docket as dockets
 from ingest.cleaning import clean_news_text
+from ingest.legal import CAPTION_SIGNS, is_court_record
 
 # Elements whose text flows inside a block; every other element with text is a block.
 INLINE = frozenset(
@@ -24,27 +25,13 @@ DROPPED = frozenset(
     "script style noscript nav header footer aside template svg button input select "
     "textarea iframe object head".split()
 )
-# What the first blocks of a court opinion hold, whatever its source: the parties around a
-# "v.", the court, counsel "for appellant", the panel "Before ...", the opinion's author, dates.
-CAPTION_SIGNS = (
-    re.compile(r"^.{3,200}\s(?:v\.|vs\.|versus)\s.{3,200}$", re.IGNORECASE),
-    re.compile(r"^(?:[\w.,'’&-]+\s){0,8}(?:court|tribunal)\b.{0,80}$", re.IGNORECASE),
-    re.compile(
-        r"\bfor (?:the )?(?:appellants?|appellees?|plaintiffs?|defendants?|petitioners?"
-        r"|respondents?|movants?|the (?:state|government|united states))\b",
-        re.IGNORECASE,
-    ),
-    re.compile(r"^before\b.{0,200}\b(?:judges?|justices?|jj|c\.\s?j)\b", re.IGNORECASE),
-    re.compile(r"\bdelivered the opinion\b|\bper curiam\b", re.IGNORECASE),
-    re.compile(r"^(?:argued|decided|submitted|filed)\b.{0,40}\d{4}", re.IGNORECASE),
-)
 DECIDED = re.compile(r"^(?:decided|filed|dated)\b:?\s*(?P<date>.{6,40}?\d{4})", re.IGNORECASE)
 
 
 def load_html(path: Path, data: bytes, drop_uppercase_lines: bool = True) -> ParsedDocument:
     """A page's text: a court opinion whole, anything else by main-content extraction."""
     blocks = html_blocks(path, data)
-    if is_court_opinion(blocks):
+    if is_court_record(blocks):
         return _opinion(blocks)
     import trafilatura
 
@@ -110,14 +97,6 @@ def _local_name(element) -> str | None:  # type: ignore[no-untyped-def]
     if not isinstance(tag, str):
         return None  # comments and processing instructions
     return tag.rsplit("}", 1)[-1].lower()
-
-
-def is_court_opinion(blocks: list[str]) -> bool:
-    """Whether the page opens like a court opinion: at least three caption signs among its
-    first blocks."""
-    head = blocks[:40]
-    found = sum(any(sign.search(block) for block in head) for sign in CAPTION_SIGNS)
-    return found >= 3
 
 
 def _opinion(blocks: list[str]) -> ParsedDocument:

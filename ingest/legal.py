@@ -16,7 +16,9 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-Role = Literal["panel", "author", "judge", "counsel", "dissent", "disposition", "party", "signer"]
+Role = Literal[
+    "panel", "author", "judge", "counsel", "dissent", "disposition", "party", "signer", "dated"
+]
 
 # A name's words stay on one line; lower-case particles join them ("Ana de la Cruz").
 _NAME = r"[A-Z][\w'’.-]*(?:[ \t]+(?:[A-Z][\w'’.-]*|(?:de|van|von|la|del|da|di)\b)){0,4}"
@@ -69,6 +71,15 @@ PATTERNS: list[tuple[Role, re.Pattern[str]]] = [
         ),
     ),
     ("judge", re.compile(rf"\b(?:Hon\.|Honorable)\s+(?P<who>{_NAME})")),
+    # When a document says it was dated, filed or decided: "Dated: March 3, 2024"
+    (
+        "dated",
+        re.compile(
+            r"^\s*(?:Dated|Filed|Date\s+Filed|Decided|Entered|Signed|Argued|Submitted)\s*:?\s*"
+            r"(?P<who>(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2},?\s+\d{4}|\d{1,2}\s+[A-Z][a-z]+\s+\d{4}"
+            r"|\d{1,2}/\d{1,2}/\d{2,4}))",
+        ),
+    ),
     # An electronic signature: "By: /s/ Richard A. Galanti", "/s/ Jane Doe"
     ("signer", re.compile(rf"/s/\s*(?P<who>{_NAME})")),
     ("judge", re.compile(rf"\b(?:{_JUDGE_TITLE})\s+(?P<who>{_NAME})")),
@@ -90,6 +101,15 @@ PATTERNS: list[tuple[Role, re.Pattern[str]]] = [
             r"plaintiffs?|defendants?|petitioners?|respondents?|movants?|intervenors?|"
             r"(?:employers?|employees?|claimants?)[\w-]*"
             r"|the\s+(?:State|government|United States))\b",
+        ),
+    ),
+    # "Roger K. Gannam, with whom Mathew D. Staver was on the brief, for appellant."
+    (
+        "counsel",
+        re.compile(
+            rf"(?P<who>{_NAME}),\s+with\s+whom\s+[^;]{{2,160}}?\s+(?:was|were)\s+on\s+(?:the\s+)?"
+            r"briefs?,\s+(?:argued\s+the\s+cause\s+)?for\s+(?:the\s+)?(?P<side>appellants?|appellees?"
+            r"|plaintiffs?|defendants?|petitioners?|respondents?|the\s+(?:State|government))\b",
         ),
     ),
     (
@@ -144,6 +164,38 @@ _ELLIPTIC_DISPOSITION = re.compile(
 )
 
 
+# What the first blocks of a court opinion hold, whatever its source: the parties around a
+# "v.", the court, counsel "for appellant", the panel "Before ...", the opinion's author, dates.
+CAPTION_SIGNS = (
+    re.compile(r"^.{3,200}\s(?:v\.|vs\.|versus)\s.{3,200}$", re.IGNORECASE),
+    re.compile(r"^(?:[\w.,'’&-]+\s){0,8}(?:court|tribunal)\b.{0,80}$", re.IGNORECASE),
+    re.compile(
+        r"\bfor (?:the )?(?:appellants?|appellees?|plaintiffs?|defendants?|petitioners?"
+        r"|respondents?|movants?|the (?:state|government|united states))\b",
+        re.IGNORECASE,
+    ),
+    re.compile(r"^before\b.{0,200}\b(?:judges?|justices?|jj|c\.\s?j)\b", re.IGNORECASE),
+    re.compile(r"\bdelivered the opinion\b|\bper curiam\b", re.IGNORECASE),
+    re.compile(r"^(?:argued|decided|submitted|filed|dated)\b.{0,40}\d{2,4}", re.IGNORECASE),
+    re.compile(r"^(?:it\s+is\s+)?so\s+ordered\b", re.IGNORECASE),
+    re.compile(
+        r"\b(?:united\s+states|u\.\s?s\.)\s+(?:district|magistrate|bankruptcy|circuit)\s+judge\b",
+        re.I,
+    ),
+    re.compile(
+        r"^(?:memorandum\s+)?(?:opinion|order)(?:\s+(?:and|on|granting|denying)\b.*)?$", re.I
+    ),
+)
+
+
+def is_court_record(lines: list[str]) -> bool:
+    """Whether a document reads like a court record: at least three signs among its first
+    and last lines (parties around a "v.", the court, counsel, the panel, dates, the
+    heading "ORDER", "SO ORDERED", a judge's signature)."""
+    head = lines[:40] + lines[-15:]  # the caption opens it; the signature closes it
+    return sum(any(sign.search(line) for line in head) for sign in CAPTION_SIGNS) >= 3
+
+
 @dataclass(frozen=True)
 class Statement:
     """One fact of a court document: a role and the words that fill it."""
@@ -168,7 +220,7 @@ def statements(text: str) -> list[Statement]:
             start, end = match.span("who")
             value = text[start:end].strip(" ,;")
             side = match.groupdict().get("side") or ""
-            if value and not _mostly_lower(value):
+            if value and (role == "dated" or not _mostly_lower(value)):
                 found.append(
                     Statement(role, start, start + len(value), value, side.lower(), match.span())
                 )

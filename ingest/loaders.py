@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from casefile.kernel.errors import EmptyDocument, UnreadableFile, UnsupportedFile
-from casefile.kernel.records import ParsedDocument
+from casefile.kernel.records import Docket, ParsedDocument
 from ingest.cleaning import clean_news_text
 from ingest.pdf import PageProgress
 
@@ -48,10 +48,27 @@ def parse_document(path: Path, data: bytes, options: LoadOptions = LoadOptions()
 
 
 def load_text(path: Path, data: bytes, options: LoadOptions) -> ParsedDocument:
-    text = clean_news_text(
-        decode_text(path, data), drop_uppercase_lines=options.drop_uppercase_lines
-    )
+    from ingest.legal import is_court_record
+
+    raw = decode_text(path, data)
+    lines = [line.strip() for line in raw.splitlines() if line.strip()]
     kind = "markdown" if path.suffix.lower() in {".md", ".markdown"} else "text"
+    if is_court_record(lines):
+        # A court record in plain text keeps its capital lines (the caption, "IT IS SO
+        # ORDERED.", the judge's name under the signature) and is titled by its caption.
+        from ingest import docket
+
+        text = clean_news_text(raw, drop_uppercase_lines=False)
+        caption = docket.read_caption(lines[:40])
+        filed = docket.filed_date("\n".join(lines[:40] + lines[-15:]))
+        return ParsedDocument(
+            text=text,
+            kind=kind,
+            title=caption.title() or title_from_text(text, path),
+            date=filed or None,
+            docket=Docket(court=caption.court, filed=filed),
+        )
+    text = clean_news_text(raw, drop_uppercase_lines=options.drop_uppercase_lines)
     return ParsedDocument(text=text, kind=kind, title=title_from_text(text, path))
 
 

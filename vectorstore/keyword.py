@@ -9,16 +9,17 @@ from dataclasses import dataclass
 import numpy as np
 
 from casefile.kernel.records import doc_id_of
-from casefile.kernel.text import content_words
+from casefile.kernel.text import content_words, stem
 
 
 def tokenize(text: str) -> list[str]:
-    """The terms BM25 indexes: lower-cased content words, numbers with their separators.
+    """The terms BM25 indexes: lower-cased, stemmed content words ("subpoenas" and
+    "subpoenaed" are one term), numbers with their separators.
 
     Keyword search owns this choice; citation checking has its own use of the kernel's
     word tokens, so retuning one never silently changes the other.
     """
-    return content_words(text)
+    return [stem(t) for t in content_words(text)]
 
 
 @dataclass(frozen=True)

@@ -9,11 +9,13 @@ from collections.abc import Iterator, Sequence
 from datetime import date
 from typing import Any
 
+from assistant.desk import CaseDesk
 from assistant.evidence import adds_information
 from assistant.extractive import Assessment, ExtractiveAnswerer
 from assistant.models import SHARED_CHAT_MODELS, ChatModels, ModelSpec
 from assistant.prompting import NOT_ANSWERED, build_messages, is_model_refusal, standalone_question
 from assistant.retrieval import HybridRetriever
+from assistant.routes import Span, desk_answer
 from assistant.sentence_vectors import SentenceEmbeddingCache
 from assistant.verification import CheckedSentence, CitationVerifier, Support
 from casefile.kernel.errors import EmptyQuestion, ModelUnavailable
@@ -56,6 +58,7 @@ class CaseAssistant:
         self.sentences = SentenceEmbeddingCache(store.embeddings)
         self.extractive = ExtractiveAnswerer(self.sentences, min_score=settings.retrieval.min_score)
         self.verifier = CitationVerifier(self.sentences)
+        self.desk = CaseDesk(store)
         # The process's one registry by default, so every case loads a local model once.
         self.chat_models = chat_models if chat_models is not None else SHARED_CHAT_MODELS
 
@@ -102,16 +105,27 @@ class CaseAssistant:
         timings: dict[str, float] = {}
         started = time.perf_counter()
         standalone = standalone_question(question, history)
+
+        def finish(answer: Answer) -> Answer:
+            timings["total"] = time.perf_counter() - started
+            return dataclasses.replace(answer, standalone_question=standalone, timings=timings)
+
+        if not docs and date_from is None and date_to is None:
+            # What someone said, who someone is, who the lawyers are, what happened when:
+            # answered from the case's quotes, people and timeline.
+            spans = desk_answer(standalone, self.desk, self.sentences)
+            if spans:
+                # The passages retrieval finds stay listed after the desk's own spans.
+                nearest = self.retriever.retrieve(standalone, k=k)
+                timings["retrieve"] = time.perf_counter() - started
+                yield finish(self._desk_answer(question, spans, nearest, str(spec), k))
+                return
         passages = self.retriever.retrieve(
             standalone, k=k, docs=docs, date_from=date_from, date_to=date_to
         )
         named = set(self.retriever.named_documents(standalone, docs))
         assessment = self.extractive.assess(standalone, passages, named)
         timings["retrieve"] = time.perf_counter() - started
-
-        def finish(answer: Answer) -> Answer:
-            timings["total"] = time.perf_counter() - started
-            return dataclasses.replace(answer, standalone_question=standalone, timings=timings)
 
         if not assessment.answerable:
             yield finish(self._refusal(question, passages, str(spec), assessment.reason))
@@ -248,6 +262,37 @@ class CaseAssistant:
             unsupported=tuple(_removed(c) for c in removed),
             model=model,
             notice=notice,
+        )
+
+    def _desk_answer(
+        self, question: str, spans: list[Span], nearest: list[Passage], model: str, k: int | None
+    ) -> Answer:
+        """An answer from the desk: each span quoted whole and cited."""
+        passages = [self.desk.passage(s.doc_id, s.start, s.end) for s in spans]
+        chosen = [
+            CheckedSentence(p.text, (), Support(i, p.start, p.end)) for i, p in enumerate(passages)
+        ]
+        citations, sentences = _cite(chosen, passages, self.store)
+        short = None
+        first = next((s for s in spans if s.short), None)
+        if first is not None and first.short is not None:
+            start, end = first.short
+            cited = next(c for c in citations if c.start <= start and end <= c.end)
+            short = ShortAnswer(
+                cited.quote[start - cited.start : end - cited.start], cited.n, start, end
+            )
+        return Answer(
+            question=question,
+            answer=_render(sentences, short),
+            answerable=True,
+            sentences=tuple(sentences),
+            citations=tuple(citations),
+            passages=tuple(passages + nearest)[
+                : max(k or self.settings.retrieval.k, len(passages))
+            ],
+            unsupported=(),
+            model=model,
+            short=short,
         )
 
     def _refusal(self, question: str, passages: list[Passage], model: str, reason: str) -> Answer:

@@ -32,6 +32,7 @@ from assistant.questions import (
     fill,
     has_amount,
     is_yes_no,
+    leading_name,
     short_span,
 )
 from assistant.sentence_vectors import SentenceEmbeddingCache
@@ -236,7 +237,11 @@ class ExtractiveAnswerer:
             focus = content_terms(question) - {stem(n.lower()) for n in names_in(question)}
             if focus:
                 own = [
-                    s for s in own if len(covers(focus, content_terms(s.text))) >= 0.4 * len(focus)
+                    s
+                    for s in own
+                    if len(covers(focus, content_terms(s.text))) >= 0.4 * len(focus)
+                    # "On what date was Baldoni photographed ...": a sentence about him, dated.
+                    or (asked.subject and leading_name(s.text) & asked.subject)
                 ]
                 if not own:
                     return Assessment(False, "no passage dates what was asked", [])

@@ -19,7 +19,7 @@ AnswerKind = Literal["person", "number", "date", "place", "quote", "disposition"
 _KINDS: list[tuple[re.Pattern[str], AnswerKind]] = [
     (
         re.compile(
-            r"^\s*(?:in\s+[^,?]+,\s*)?(?:who|whom|whose)\b|\bwhich\s+(?:\w+\s+){0,3}(?:lawyers?|attorneys?"
+            r"^\s*(?:[^,?]{1,40},\s*)?(?:who|whom|whose)\b|\bwhich\s+(?:\w+\s+){0,3}(?:lawyers?|attorneys?"
             r"|judges?|justices?|persons?|people|counsel|law firm|firm|company|executive|officer)\b"
             r"|\bname\s+of\b",
             re.I,
@@ -32,13 +32,13 @@ _KINDS: list[tuple[re.Pattern[str], AnswerKind]] = [
     ),
     (
         re.compile(
-            r"^\s*(?:in\s+[^,?]+,\s*)?when\b|\bwhat\s+(?:date|year|day|month|time)\b"
+            r"^\s*(?:[^,?]{1,40},\s*)?when\b|\bwhat\s+(?:date|year|day|month|time)\b"
             r"|\bon\s+what\s+date\b",
             re.I,
         ),
         "date",
     ),
-    (re.compile(r"^\s*(?:in\s+[^,?]+,\s*)?where\b", re.I), "place"),
+    (re.compile(r"^\s*(?:[^,?]{1,40},\s*)?where\b", re.I), "place"),
     (
         re.compile(
             r"\b(?:what|how)\s+(?:did|does|do|has|have|had)\b[^?]*\b(?:decide|rule|hold|dispose)\b"
@@ -355,10 +355,18 @@ def _name_beside_focus(question: Question, sentence: str) -> tuple[int, int] | N
     """A name not in the question, within three words of a word the question asks about
     ("lawyer, Bryan Freedman"; "partner at Reavis Page Jump LLP")."""
     asked = names_in(question.text)
+    # "Judge Lewis Liman" in the question: "judge" belongs to that name, not the answer.
+    titled = re.sub(
+        r"\b(?:judge|justice|mr|ms|mrs|dr|president|senator)\.?\s+(?=[A-Z])",
+        " ",
+        question.text,
+        flags=re.I,
+    )
     # "Whose phone records ...?": the name belongs beside the records, not anyone else.
     whose = re.match(r"\s*whose\s+((?:[a-z]+\s+){0,2}[a-z]+)", question.text, re.I)
-    about = whose.group(1) if whose else question.text
-    focus = {stem(t) for t in re.findall(r"[a-z]{3,}", about.lower())}
+    about = whose.group(1) if whose else titled
+    own = {n.lower() for n in asked}
+    focus = {stem(t) for t in re.findall(r"[a-z]{3,}", about.lower()) if t not in own}
     words = [(m.start(), m.end(), m.group(0)) for m in re.finditer(r"[\w’'.-]+", sentence)]
     near = [i for i, (_, _, w) in enumerate(words) if stem(_bare(w.lower()).strip(".")) in focus]
     for match in re.finditer(r"\b[A-Z][\w'’.-]*(?:\s+(?:of\s+|de\s+)?[A-Z][\w'’.-]*)*", sentence):

@@ -469,6 +469,10 @@ def cases() -> None:
         out.print(f"{name}: {count} document{'s' if count != 1 else ''}")
 
 
+# The reporter's desk commands register themselves on `app` (quotes, timeline, people).
+from casefile import desk_commands  # noqa: E402, F401
+
+
 def main() -> None:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:

@@ -116,6 +116,23 @@ def sources_html(answer: Answer | None, document_text: DocumentText) -> str:
     return "".join(parts)
 
 
+def span_html(title: str, text: str, start: int, end: int, page: int | str | None = None) -> str:
+    """One span of a document in its surrounding text, highlighted: a row's source."""
+    before = text[max(0, start - CONTEXT_CHARS) : start]
+    after = text[end : end + CONTEXT_CHARS]
+    where = " · ".join(
+        p for p in (f"page {page}" if page else "", f"characters {start}–{end}") if p
+    )
+    return (
+        '<div class="cf-sources"><details class="cf-citation" open>'
+        f"<summary><b>{html.escape(title)}</b></summary>"
+        f'<p class="cf-meta">{html.escape(where)}</p>'
+        f'<blockquote class="cf-context">{"…" if start > CONTEXT_CHARS else ""}'
+        f"{_paragraphs(before)}<mark>{_paragraphs(text[start:end])}</mark>{_paragraphs(after)}"
+        f"{'…' if end + CONTEXT_CHARS < len(text) else ''}</blockquote></details></div>"
+    )
+
+
 def _meta_html(c: Citation) -> str:
     items = [html.escape(c.date)] if c.date else []
     if c.page:

@@ -18,6 +18,7 @@ from assistant import Answer, CaseAssistant
 from casefile.kernel.errors import CasefileError
 from casefile.kernel.settings import Settings, check_case_name
 from casefile.render import chat_markdown, export_markdown, safe_markdown, sources_html
+from casefile.web_desk import desk_tabs
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +45,7 @@ class Cases:
         self.client = make_client(settings)
         self.embeddings = make_embeddings(settings.embedding, settings.home)
         self._assistants: dict[str, CaseAssistant] = {}
+        self._desks: dict[str, Any] = {}
         self._lock = threading.Lock()
         self._upload_locks: dict[str, threading.Lock] = {}
 
@@ -69,6 +71,16 @@ class Cases:
                 )
                 self._assistants[case] = CaseAssistant(store, self.settings)
             return self._assistants[case]
+
+    def desk(self, case: str) -> Any:
+        """The reporter's desk of a case (quotes, timeline, people), one per case."""
+        from assistant.desk import CaseDesk
+
+        store = self.assistant(case).store
+        with self._lock:
+            if case not in self._desks:
+                self._desks[case] = CaseDesk(store)
+            return self._desks[case]
 
     def document_text(self, case: str, doc_id: str) -> str:
         return self.assistant(case).store.document_text(doc_id)
@@ -276,7 +288,7 @@ def build_app(settings: Settings) -> gr.Blocks:
             docs = gr.Dropdown(
                 [], value=[], multiselect=True, label="Only these documents", scale=2
             )
-        with gr.Row():
+        with gr.Tab("Chat", elem_id="cf-tab-chat"), gr.Row():
             with gr.Column(scale=3):
                 chat = gr.Chatbot(
                     label="Answers", height=520, sanitize_html=True, elem_id="cf-chat"
@@ -295,6 +307,7 @@ def build_app(settings: Settings) -> gr.Blocks:
                 sources = gr.HTML(
                     sources_html(None, lambda d: ""), label="Sources", elem_id="cf-sources"
                 )
+        desk_tabs(cases.desk, cases.document_text, case)
         with gr.Accordion("Documents", open=False):
             files = gr.File(
                 file_count="multiple", file_types=suffixes, label="Add documents", type="filepath"

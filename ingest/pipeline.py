@@ -23,6 +23,8 @@ from casefile.kernel.index import CaseWriter
 from casefile.kernel.records import DocumentRecord
 from casefile.kernel.settings import IngestSettings
 from ingest.chunking import chunk_document
+from ingest.desk import DESK, desk_of
+from ingest.desk import to_json as desk_json
 from ingest.loaders import LoadOptions, parse_document, supported_suffixes
 
 log = logging.getLogger(__name__)
@@ -186,7 +188,10 @@ def _ingest_bytes(
         docket_entry=parsed.docket.docket_entry,
         ocr_pages=parsed.ocr_pages,
     )
-    store.write_document(record, parsed.text, chunks, pages=parsed.pages, chunker=chunker)
+    extras = {DESK: desk_json(desk_of(doc_id, parsed))}
+    store.write_document(
+        record, parsed.text, chunks, pages=parsed.pages, chunker=chunker, extras=extras
+    )
     _drop_versions(store, previous)
     status: Status = "updated" if previous or existing else "added"
     return FileOutcome(path, status, doc_id, len(chunks), title=parsed.title)

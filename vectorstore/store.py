@@ -22,7 +22,7 @@ import socket
 import threading
 import time
 import uuid
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from langchain_core.documents import Document
@@ -43,6 +43,7 @@ log = logging.getLogger(__name__)
 PREFIX = "casefile-"
 CHUNKS_SUFFIX = "-chunks"
 DOCS_SUFFIX = "-docs"
+EXTRAS_SUFFIX = "-extras"  # what ingest keeps beside a document: its desk, its word boxes
 WRITE_BATCH = 256
 READ_PAGE = 5000
 KEYWORD_RECHECK_S = 2.0
@@ -112,6 +113,9 @@ class CaseStore:
                 metadata={"hnsw:space": "cosine"},
                 embedding_function=None,
             )
+            self._extras: Collection = client.get_or_create_collection(
+                f"{PREFIX}{case}{EXTRAS_SUFFIX}", embedding_function=None
+            )
         except Exception as exc:  # connection and server errors surface here first
             raise StoreUnavailable(f"cannot open case {case!r} in Chroma: {exc}") from exc
         self._keyword: tuple[frozenset[str], KeywordIndex] | None = None
@@ -175,8 +179,10 @@ class CaseStore:
         *,
         pages: Sequence[PageSpan] = (),
         chunker: str = "",
+        extras: Mapping[str, str] | None = None,
     ) -> None:
-        """Store a document and its chunks; the record is marked complete only at the end."""
+        """Store a document, its chunks and its extras (JSON by name: the desk, the word
+        boxes); the record is marked complete only at the end."""
         key = (self._docs.name, record.doc_id)
         with _WRITING_LOCK:
             _WRITING.add(key)
@@ -190,6 +196,8 @@ class CaseStore:
                 self._add_chunk_batch(record, chunks[batch_start : batch_start + WRITE_BATCH])
                 if batch_start:
                     self._docs.update(ids=[record.doc_id], metadatas=[{"heartbeat": time.time()}])
+            for name, data in (extras or {}).items():
+                self.write_extra(record.doc_id, name, data)
             done = _metadata(record, complete=True, chunker=chunker, pages=pages)
             done["chunk_count"] = len(chunks)
             self._docs.update(ids=[record.doc_id], metadatas=[done])
@@ -252,9 +260,33 @@ class CaseStore:
             for meta, vector in zip(got["metadatas"], got["embeddings"], strict=True)
         }
 
+    def write_extra(self, doc_id: str, name: str, data: str) -> None:
+        """Keep `data` (JSON) beside a document under `name`, replacing what was there."""
+        self._extras.upsert(
+            ids=[f"{doc_id}:{name}"],
+            embeddings=[[0.0]],
+            documents=[data],
+            metadatas=[{"doc_id": doc_id, "name": name}],
+        )
+
+    def extra(self, doc_id: str, name: str) -> str | None:
+        """What ingest kept beside a document under `name`, or None."""
+        got = self._extras.get(ids=[f"{doc_id}:{name}"], include=["documents"])
+        return got["documents"][0] if got["ids"] else None
+
+    def extras(self, name: str) -> dict[str, str]:
+        """doc_id -> what ingest kept under `name`, for every document that has it."""
+        got = self._extras.get(where={"name": name}, include=["documents", "metadatas"])
+        return {
+            meta["doc_id"]: data
+            for meta, data in zip(got["metadatas"] or [], got["documents"] or [], strict=True)
+        }
+
     def delete_document(self, doc_id: str) -> None:
-        """Remove a document, its chunks and its record (chunks first, so none is orphaned)."""
+        """Remove a document, its chunks, extras and record (record last, so nothing is
+        orphaned)."""
         self._delete_chunks(doc_id)
+        self._extras.delete(where={"doc_id": doc_id})
         self._docs.delete(ids=[doc_id])
         self._keyword = None
 
@@ -357,7 +389,7 @@ class CaseStore:
 
     def delete_case(self) -> None:
         """Drop the case's two collections."""
-        for name in (self._chunks.name, self._docs.name):
+        for name in (self._chunks.name, self._extras.name, self._docs.name):
             self.client.delete_collection(name)
 
     def keyword_search(

@@ -6,7 +6,7 @@ bring another (an in-memory index, a different database) without touching the st
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Protocol, runtime_checkable
 
 from langchain_core.documents import Document
@@ -58,6 +58,18 @@ class CaseIndex(Protocol):
         """Chunks with their stored vectors, in the order of `ids`."""
         ...
 
+    def extra(self, doc_id: str, name: str) -> str | None:
+        """What ingest kept beside a document under `name` (JSON), or None."""
+        ...
+
+    def extras(self, name: str) -> dict[str, str]:
+        """doc_id -> what ingest kept under `name`, for every document that has it."""
+        ...
+
+    def write_extra(self, doc_id: str, name: str, data: str) -> None:
+        """Keep `data` beside a document (for extras made after ingest, on first use)."""
+        ...
+
 
 @runtime_checkable
 class CaseWriter(Protocol):
@@ -82,6 +94,7 @@ class CaseWriter(Protocol):
         *,
         pages: Sequence[PageSpan] = (),
         chunker: str = "",
+        extras: Mapping[str, str] | None = None,
     ) -> None: ...
 
     def delete_document(self, doc_id: str) -> None: ...

@@ -263,3 +263,64 @@ class Answer:
             "model": self.model,
             "timings": {k: round(v, 4) for k, v in self.timings.items()},
         }
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A direct quotation in a document and who said it.
+
+    `document_text[start:end]` is the quotation with its quotation marks. `speaker` is the
+    person (or body) the text attributes it to, "" when the text does not say; `inferred`
+    is set when the attribution is "she added" or "the founder said" and the speaker was
+    resolved to the person last named. `said_at` is the span naming or referring to them.
+    """
+
+    doc_id: str
+    start: int
+    end: int
+    text: str
+    speaker: str
+    role: str = ""
+    inferred: bool = False
+    said_at: tuple[int, int] | None = None
+
+
+@dataclass(frozen=True)
+class Event:
+    """A sentence that dates something: `document_text[start:end]` is the sentence.
+
+    `date` is ISO (YYYY, YYYY-MM or YYYY-MM-DD as precise as the text is), "" when a
+    relative date ("Thursday") could not be resolved for want of the document's date;
+    `inferred` marks dates resolved against the document's date rather than written out.
+    """
+
+    doc_id: str
+    start: int
+    end: int
+    text: str
+    date: str
+    date_text: str
+    inferred: bool = False
+
+
+@dataclass(frozen=True)
+class RoleMention:
+    """Where a document states someone's role: "Baldoni's lawyer, Bryan Freedman"."""
+
+    doc_id: str
+    start: int  # the span stating it
+    end: int
+    name: str
+    role: str  # "judge", "lawyer", "party", "expert", "spokesperson", "witness", or as written
+    detail: str = ""  # for whom, or the words of the role ("former federal prosecutor")
+
+
+@dataclass(frozen=True)
+class Desk:
+    """What the reporter's desk keeps of one document: its quotations, dated events, the
+    roles it states and how often it names each person or organisation."""
+
+    quotes: tuple[Quote, ...] = ()
+    events: tuple[Event, ...] = ()
+    roles: tuple[RoleMention, ...] = ()
+    mentions: tuple[tuple[str, int], ...] = ()  # (name, count), names as written in full

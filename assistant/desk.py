@@ -1,0 +1,301 @@
+"""The reporter's desk of a case: every quotation with its speaker, a dated timeline, and the
+people and organisations with their roles — each row a verbatim span of a document.
+
+    desk = CaseDesk(open_case(settings))
+    for row in desk.quotes(who="Freedman"):
+        print(row.quote.speaker, row.quote.text, row.citation)
+
+What ingest kept beside each document (`ingest.desk`) is read once and merged across the
+case: "Lively", "Ms. Lively" and "Blake Lively" are one person. A document ingested before
+the desk existed has its desk made on first use, and kept.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date
+
+from casefile.kernel.index import CaseIndex
+from casefile.kernel.records import (
+    Desk,
+    DocumentRecord,
+    Event,
+    PageSpan,
+    Passage,
+    Quote,
+    RoleMention,
+    file_name,
+    page_range,
+)
+from ingest.desk import DESK, from_json, read_desk, to_json
+from ingest.people import canonical, is_organisation
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a row's words stand: the document, its page and the character span."""
+
+    doc_id: str
+    title: str
+    source: str
+    date: str | None
+    page: int | None
+    start: int
+    end: int
+
+    @property
+    def label(self) -> str:
+        """ "Title, 2025-02-14, page 3, chars 120-180"."""
+        parts = [self.title, self.date or "", f"page {self.page}" if self.page else ""]
+        return ", ".join(p for p in [*parts, f"chars {self.start}-{self.end}"] if p)
+
+    @property
+    def short(self) -> str:
+        """ "order.pdf, p. 3, 120-180": for a table's narrow column."""
+        name = file_name(self.source) or self.title[:40]
+        page = f", p. {self.page}" if self.page else ""
+        return f"{name}{page}, {self.start}-{self.end}"
+
+
+@dataclass(frozen=True)
+class QuoteRow:
+    quote: Quote
+    source: Source
+    date: str | None  # the document's date
+
+
+@dataclass(frozen=True)
+class EventRow:
+    event: Event
+    source: Source
+
+
+@dataclass
+class Person:
+    """A person or organisation of the case, with every role the documents state."""
+
+    name: str
+    kind: str  # "person" or "organisation"
+    variants: set[str] = field(default_factory=set)
+    roles: list[tuple[RoleMention, Source]] = field(default_factory=list)
+    mentions: dict[str, int] = field(default_factory=dict)  # doc title -> count
+
+    @property
+    def total(self) -> int:
+        return sum(self.mentions.values())
+
+    def role_summary(self) -> str:
+        """ "lawyer for Baldoni; former federal prosecutor" — each role once."""
+        seen: list[str] = []
+        for role, _ in self.roles:
+            words = describe(role)
+            if words and words.lower() not in {s.lower() for s in seen}:
+                seen.append(words)
+        # "lawyer" says less than "lawyer for Baldoni": keep only the fuller one.
+        return "; ".join(s for s in seen if not any(o != s and o.startswith(s + " ") for o in seen))
+
+
+class CaseDesk:
+    """Quotes, timeline and people of one case, from what ingest kept per document."""
+
+    RECHECK_S = 2.0
+
+    def __init__(self, store: CaseIndex) -> None:
+        self.store = store
+        self._desks: dict[str, Desk] = {}
+        self._records: dict[str, DocumentRecord] = {}
+        self._pages: dict[str, tuple[PageSpan, ...]] = {}
+        self._checked = -1e9
+
+    # -- the rows ----------------------------------------------------------------------
+
+    def quotes(self, who: str | None = None) -> list[QuoteRow]:
+        """Every quotation of the case, in document order; only `who`'s when given."""
+        self._refresh()
+        names = self._name_index()
+        rows = []
+        for doc_id, desk in self._desks.items():
+            for quote in desk.quotes:
+                speaker = names.get(quote.speaker, quote.speaker)
+                if who and not _matches(who, speaker):
+                    continue
+                if speaker != quote.speaker:
+                    quote = Quote(
+                        quote.doc_id,
+                        quote.start,
+                        quote.end,
+                        quote.text,
+                        speaker,
+                        quote.role,
+                        quote.inferred,
+                        quote.said_at,
+                    )
+                record = self._records[doc_id]
+                rows.append(
+                    QuoteRow(quote, self._source(doc_id, quote.start, quote.end), record.date)
+                )
+        return rows
+
+    def timeline(
+        self, who: str | None = None, since: date | None = None, until: date | None = None
+    ) -> list[EventRow]:
+        """Every dated event, earliest first (events whose date could not be resolved last);
+        only those naming `who`, or within [since, until], when given."""
+        self._refresh()
+        rows = []
+        for doc_id, desk in self._desks.items():
+            for event in desk.events:
+                if who and not _mentions(event.text, who):
+                    continue
+                if (since or until) and not _within(event.date, since, until):
+                    continue
+                rows.append(EventRow(event, self._source(doc_id, event.start, event.end)))
+        return sorted(
+            rows, key=lambda r: (r.event.date == "", r.event.date, r.source.title, r.event.start)
+        )
+
+    def people(self) -> list[Person]:
+        """The people and organisations of the case, most mentioned first, with their roles
+        and where each is stated."""
+        self._refresh()
+        names = self._name_index()
+        people: dict[str, Person] = {}
+
+        def person(name: str) -> Person:
+            key = names.get(name, name)
+            if key not in people:
+                kind = "organisation" if is_organisation(key) else "person"
+                people[key] = Person(key, kind)
+            people[key].variants.add(name)
+            return people[key]
+
+        for doc_id, desk in self._desks.items():
+            title = self._records[doc_id].title
+            for name, count in desk.mentions:
+                entry = person(name)
+                entry.mentions[title] = entry.mentions.get(title, 0) + count
+            for role in desk.roles:
+                person(role.name).roles.append((role, self._source(doc_id, role.start, role.end)))
+        ranked = [p for p in people.values() if p.roles or p.total > 1]
+        return sorted(ranked, key=lambda p: (not p.roles, -p.total, p.name))
+
+    def person(self, who: str) -> Person | None:
+        """The person or organisation `who` names ("Freedman", "Ms. Lively")."""
+        matches = [p for p in self.people() if any(_matches(who, v) for v in p.variants | {p.name})]
+        return max(matches, key=lambda p: (len(p.roles), p.total)) if matches else None
+
+    def passage(self, doc_id: str, start: int, end: int) -> Passage:
+        """A span of a document as a passage an answer can cite."""
+        self._refresh()
+        where = self._source(doc_id, start, end)
+        pages = self._pages[doc_id]
+        _, last = page_range(pages, start, end)
+        record = self._records[doc_id]
+        return Passage(
+            doc_id=doc_id,
+            source=record.source,
+            title=record.title,
+            page=where.page,
+            start=start,
+            end=end,
+            text=self.store.document_text(doc_id)[start:end],
+            score=1.0,
+            date=record.date,
+            end_page=last if last != where.page else None,
+        )
+
+    # -- loading -----------------------------------------------------------------------
+
+    def _refresh(self) -> None:
+        now = time.monotonic()
+        if now - self._checked < self.RECHECK_S:
+            return
+        self._checked = now
+        records = {r.doc_id: r for r in self.store.records()}
+        if set(records) == set(self._records):
+            return
+        stored = self.store.extras(DESK)
+        desks = {}
+        for doc_id, record in records.items():
+            if doc_id in self._desks:
+                desks[doc_id] = self._desks[doc_id]
+            elif doc_id in stored:
+                desks[doc_id] = from_json(stored[doc_id])
+            else:  # ingested before the desk existed: make it now, once
+                desk = read_desk(doc_id, self.store.document_text(doc_id), record.date)
+                self.store.write_extra(doc_id, DESK, to_json(desk))
+                desks[doc_id] = desk
+        self._records, self._desks = records, desks
+        self._pages = {}
+
+    def _source(self, doc_id: str, start: int, end: int) -> Source:
+        if doc_id not in self._pages:
+            self._pages[doc_id] = self.store.page_spans(doc_id)
+        record = self._records[doc_id]
+        page, _ = page_range(self._pages[doc_id], start, end)
+        return Source(doc_id, record.title, record.source, record.date, page, start, end)
+
+    def _name_index(self) -> dict[str, str]:
+        """Every name as written -> the full name it stands for across the case."""
+        written = {name for desk in self._desks.values() for name, _ in desk.mentions}
+        written |= {r.name for desk in self._desks.values() for r in desk.roles}
+        written |= {q.speaker for desk in self._desks.values() for q in desk.quotes if q.speaker}
+        full = sorted({n for n in written if len(n.split()) > 1}, key=len, reverse=True)
+        return {name: canonical(name, full) for name in written}
+
+
+def describe(role: RoleMention) -> str:
+    """A role in words: "lawyer for Baldoni", "former federal prosecutor", "judge"."""
+    detail = role.detail.strip()
+    owner = re.match(r"^([A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)*)(?:’s|'s)\s+(.+)$", detail)
+    if owner:  # "Baldoni's lawyer" -> "lawyer for Baldoni"
+        return f"{owner.group(2)} for {owner.group(1)}"
+    if detail.startswith("for "):
+        return f"{role.role} {detail}"
+    return detail or role.role
+
+
+def _matches(who: str, name: str) -> bool:
+    """Whether `who` ("Freedman", "bryan freedman", "Ms. Lively") names `name`."""
+    wanted = [w for w in re.findall(r"[\w’'-]+", who.lower()) if w not in ("mr", "ms", "mrs", "dr")]
+    have = set(re.findall(r"[\w’'-]+", name.lower()))
+    return bool(wanted) and all(w in have for w in wanted)
+
+
+def _mentions(text: str, who: str) -> bool:
+    words = [w for w in re.findall(r"[\w’'-]+", who) if w.lower() not in ("mr", "ms", "mrs", "dr")]
+    return bool(words) and all(re.search(rf"\b{re.escape(w)}\b", text, re.I) for w in words[-1:])
+
+
+def date_range(iso: str) -> tuple[date, date]:
+    """The first and last day an ISO date of any precision covers ("2025-01": Jan 1-31)."""
+    import calendar
+
+    year = int(iso[:4])
+    if len(iso) == 4:
+        return date(year, 1, 1), date(year, 12, 31)
+    month = int(iso[5:7])
+    if len(iso) == 7:
+        return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
+    day = date.fromisoformat(iso[:10])
+    return day, day
+
+
+def _within(iso: str, since: date | None, until: date | None) -> bool:
+    if not iso:
+        return False
+    first, last = date_range(iso)
+    return not (since and last < since) and not (until and first > until)
+
+
+def by_speaker(rows: list[QuoteRow]) -> dict[str, list[QuoteRow]]:
+    grouped: dict[str, list[QuoteRow]] = defaultdict(list)
+    for row in rows:
+        grouped[row.quote.speaker or "(speaker not stated)"].append(row)
+    return grouped

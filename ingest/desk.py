@@ -1,0 +1,62 @@
+"""The reporter's desk of one document, made at ingest beside its chunks: its quotations
+with their speakers, its dated events, the roles it states and whom it names how often.
+
+Stored with the document (as JSON), so the Quotes, Timeline and People views of a case
+open without reading any document again.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict
+
+from casefile.kernel.records import Desk, Event, ParsedDocument, Quote, RoleMention
+from casefile.kernel.text import split_sentences
+from ingest.people import mention_counts, role_kind, roles_in
+from ingest.quotes import quotes_in
+from ingest.timeline import events_in
+
+DESK = "desk"  # the name the desk is stored under beside a document
+
+
+def read_desk(doc_id: str, text: str, document_date: str | None) -> Desk:
+    """Everything the desk keeps of one document's text."""
+    sentences = split_sentences(text)
+    quotes = quotes_in(doc_id, text)
+    roles = roles_in(doc_id, text, sentences)
+    # A speaker's role, as the attribution gives it ("former federal prosecutor").
+    for quote in quotes:
+        if quote.speaker and quote.role and quote.said_at and " and " not in quote.speaker:
+            start, end = quote.said_at
+            roles.append(
+                RoleMention(doc_id, start, end, quote.speaker, role_kind(quote.role), quote.role)
+            )
+    roles = list(dict.fromkeys(roles))
+    counts = mention_counts(text)
+    return Desk(
+        quotes=tuple(quotes),
+        events=tuple(events_in(doc_id, text, document_date)),
+        roles=tuple(roles),
+        mentions=tuple(sorted(counts.items(), key=lambda item: (-item[1], item[0]))),
+    )
+
+
+def desk_of(doc_id: str, parsed: ParsedDocument) -> Desk:
+    return read_desk(doc_id, parsed.text, parsed.date)
+
+
+def to_json(desk: Desk) -> str:
+    return json.dumps(asdict(desk), ensure_ascii=False)
+
+
+def from_json(data: str) -> Desk:
+    raw = json.loads(data)
+    return Desk(
+        quotes=tuple(
+            Quote(**{**q, "said_at": tuple(q["said_at"]) if q.get("said_at") else None})
+            for q in raw.get("quotes", [])
+        ),
+        events=tuple(Event(**e) for e in raw.get("events", [])),
+        roles=tuple(RoleMention(**r) for r in raw.get("roles", [])),
+        mentions=tuple((name, count) for name, count in raw.get("mentions", [])),
+    )

@@ -1,0 +1,261 @@
+"""The people and organisations a document names, and the roles it gives them.
+
+Names are runs of capitalised words ("Blake Lively", "Reavis Page Jump LLP"); a later
+"Lively" or "Ms. Lively" is the same person as the full name it ends. Roles come from the
+ways news copy and court documents state them — a title before a name ("former federal
+prosecutor Neama Rahmani", "Judge Lewis Liman"), an apposition ("Ethan Krasnoo, partner at
+Reavis Page Jump LLP,"), "X's lawyer, NAME" — and from the court-record statements of
+`ingest.legal` (the panel, counsel for a side, the judge who signed). No rule names a case.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from casefile.kernel.records import RoleMention
+from ingest.legal import statements
+
+# Capitalised words that start sentences, name months or courts' furniture, not people.
+NOT_NAMES = frozenset(
+    """The A An In On At For But And Or If It Its This That These Those He She They We You I
+    His Her Their Our Your However Since While When Where What Who Which Why How Because
+    Although After Before During Here There Yes No Not According Both Also Then Under Unless
+    Until Though As So Thus Therefore Accordingly Moreover Further Finally Meanwhile Now
+    January February March April May June July August September October November December
+    Monday Tuesday Wednesday Thursday Friday Saturday Sunday Digital Getty Images Click Watch
+    Plaintiff Plaintiffs Defendant Defendants Appellant Appellants Appellee Appellees Court
+    Petitioner Respondent Section Rule Id See Cf Page No Nos Chapter Article Exhibit""".split()
+)
+# Words a work's title capitalises that a person's or organisation's name never holds.
+TITLE_WORDS = frozenset("With Us Me You Is Are Was Were To From By Into Over Under It".split())
+TITLES = frozenset(
+    "Mr Mr. Mrs Mrs. Ms Ms. Dr Dr. Judge Justice Hon. Honorable Sen. Rep. Gov.".split()
+)
+ORG_WORDS = re.compile(
+    r"\b(?:Inc|LLC|LLP|PLLC|Corp|Corporation|Company|Co|Ltd|Group|Partners|Lawyers|Law|"
+    r"Department|Bureau|Office|Agency|Commission|Board|Court|University|College|School|Bank|"
+    r"Communications|Studios|Media|News|Association|Foundation|Institute|Union|Council|"
+    r"Committee|Services|Holdings|Capital|Fund|Trust|Hospital|Church|Police|Sheriff|"
+    r"Government|State|City|County|Republic|Party)\b\.?"
+)
+_RUN = re.compile(
+    r"\b(?:[A-Z][a-zA-Z’'\-]+|[A-Z]\.)(?:\s+(?:[A-Z][a-zA-Z’'\-]+\.?|[A-Z]\.|of|de|van|von|la|da|"
+    r"del|&))*(?:\s+(?:Jr|Sr|III|II|IV)\.?)?"
+)
+# "former federal prosecutor Neama Rahmani", "PR expert Adrienne Uthe", "film producer X"
+_TITLE_BEFORE = re.compile(
+    r"(?P<role>(?:(?:former|chief|senior|lead|top|veteran|longtime|[A-Z]{2,4})\s+)?"
+    r"(?:[a-z]+\s+){0,2}(?:prosecutor|attorney|lawyer|counsel|expert|analyst|professor|"
+    r"spokesperson|spokesman|spokeswoman|publicist|producer|director|actor|actress|judge|"
+    r"founder|partner|executive|officer|president|chairman|investigator|detective|witness|"
+    r"reporter|agent|manager|consultant|strategist|economist|doctor|psychologist))\s+$"
+)
+# "Ethan Krasnoo, partner at Reavis Page Jump LLP," / "X, a former prosecutor,"
+_APPOSITION = re.compile(
+    r"^,\s+(?P<role>(?:a|an|the)?\s*(?:[a-z-]+\s+){0,3}(?:partner|founder|professor|expert|"
+    r"spokesperson|spokesman|spokeswoman|attorney|lawyer|counsel|prosecutor|analyst|director|"
+    r"president|executive|officer|chair\w*|member|head|judge|reporter|publicist|producer)"
+    r"(?:\s+(?:at|of|for|with)\s+[^,;.]{2,60})?)\s*,"
+)
+# "Baldoni's lawyer, Bryan Freedman," / "Lively's lawyers, Mike Gottlieb and Esra Hudson,"
+_LAWYER_OF = re.compile(
+    r"(?P<client>[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)*)(?:’s|'s|’|')\s+(?:legal\s+team|"
+    r"(?:lead\s+|defen[cs]e\s+|trial\s+)?(?:lawyers?|attorneys?|counsel))\s*,\s+(?P<who>"
+    r"[A-Z][\w.’'-]+(?:\s+[A-Z][\w.’'-]+)*(?:\s*,?\s+and\s+[A-Z][\w.’'-]+(?:\s+[A-Z][\w.’'-]+)*)?)\s*,"
+)
+# "Justin Baldoni sued Blake Lively", "the plaintiffs, X and Y, sued"
+_SUED = re.compile(
+    r"(?P<who>[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)*)\s+(?:sued|is suing|filed suit against)\s+"
+    r"(?P<other>[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)*(?:\s+and\s+[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)*)?)"
+)
+_KINDS_OF_ROLE = [
+    (re.compile(r"judge|justice|magistrate", re.I), "judge"),
+    (re.compile(r"lawyer|attorney|counsel|prosecutor", re.I), "lawyer"),
+    (re.compile(r"spokes|publicist", re.I), "spokesperson"),
+    (re.compile(r"expert|analyst|professor|economist|consultant|strategist", re.I), "expert"),
+    (re.compile(r"witness|testif", re.I), "witness"),
+]
+
+
+@dataclass(frozen=True)
+class Name:
+    """A name as a document writes it, and where."""
+
+    text: str
+    start: int
+    end: int
+
+
+def known_names(text: str) -> frozenset[str]:
+    """Words a document capitalises in mid-sentence: names, as opposed to words capitalised
+    only because a sentence starts with them ("Legal experts explained ...")."""
+    found = set()
+    for match in re.finditer(r"(?<=[a-z,;:’'”\"][ \t])([A-Z][a-zA-Z’'\-]+)", text):
+        found.add(match.group(1).removesuffix("’s").removesuffix("'s"))
+    return frozenset(found)
+
+
+def names(text: str, known: frozenset[str] | None = None) -> list[Name]:
+    """The names in `text`: runs of capitalised words, without a leading title or a
+    sentence-initial function word, and not all in capitals (headings). With `known` (see
+    `known_names`), a lone word opening a sentence counts only if the document uses it as
+    a name elsewhere."""
+    found = []
+    for match in _RUN.finditer(text):
+        words = match.group(0).split()
+        start = match.start()
+        before = text[max(0, match.start() - 3) : match.start()]
+        opens = match.start() == 0 or re.search(r"(?:^|[.!?“\"]\s*|\n)$", before)
+        bare = words[0].removesuffix("’s").removesuffix("'s")
+        if known is not None and opens and len(words) == 1 and bare not in known:
+            continue
+        while words and (words[0].strip(".") in NOT_NAMES or words[0] in TITLES):
+            start = text.index(words[0], start) + len(words[0])
+            words = words[1:]
+            while start < len(text) and text[start] == " ":
+                start += 1
+        while words and words[-1] in ("of", "de", "van", "von", "la", "da", "del", "&"):
+            words = words[:-1]
+        if not words or any(w in TITLE_WORDS for w in words[1:]):
+            continue  # "It Ends With Us": the title of a work, not a name
+        value = " ".join(words).removesuffix("’s").removesuffix("'s").rstrip("’',")
+        if value.isupper() and len(value) > 4:
+            continue  # a heading, not a name
+        if len(value) < 2 or not any(c.islower() for c in value):
+            continue
+        found.append(Name(value, start, start + len(value)))
+    return found
+
+
+def is_organisation(name: str) -> bool:
+    return bool(ORG_WORDS.search(name))
+
+
+def is_person(name: str) -> bool:
+    """Two to four capitalised words, not an organisation: "Blake Lively", "Lewis J. Liman"."""
+    words = name.split()
+    return 2 <= len(words) <= 5 and not is_organisation(name)
+
+
+def role_kind(words: str) -> str:
+    """The plain kind of a role as written: "former federal prosecutor" -> "lawyer",
+    "PR expert" -> "expert"; other roles ("film producer") as written."""
+    for pattern, kind in _KINDS_OF_ROLE:
+        if pattern.search(words):
+            return kind
+    return words.strip().lower()
+
+
+def roles_in(doc_id: str, text: str, sentences: list[tuple[int, int]]) -> list[RoleMention]:
+    """Every role `text` states, sentence by sentence (offsets into `text`)."""
+    found: list[RoleMention] = []
+    for start, end in sentences:
+        sentence = text[start:end]
+        for name in names(sentence):
+            before = _TITLE_BEFORE.search(sentence[: name.start])
+            if before and is_person(name.text):
+                words = re.sub(
+                    r"^(?:(?:and|or|of|the|a|an|with|by|for|to)\s+)+", "", before.group("role")
+                )
+                found.append(
+                    RoleMention(
+                        doc_id,
+                        start + before.start("role"),
+                        start + name.end,
+                        name.text,
+                        role_kind(words),
+                        words.strip(),
+                    )
+                )
+            after = _APPOSITION.match(sentence[name.end :])
+            if after and is_person(name.text):
+                words = after.group("role").strip()
+                found.append(
+                    RoleMention(
+                        doc_id,
+                        start + name.start,
+                        start + name.end + after.end("role"),
+                        name.text,
+                        role_kind(words),
+                        words,
+                    )
+                )
+        for match in _LAWYER_OF.finditer(sentence):
+            for who in re.split(r"\s*,?\s+and\s+|\s*,\s*", match.group("who")):
+                if who:
+                    found.append(
+                        RoleMention(
+                            doc_id,
+                            start + match.start(),
+                            start + match.end("who"),
+                            who,
+                            "lawyer",
+                            f"for {match.group('client')}",
+                        )
+                    )
+        for match in _SUED.finditer(sentence):
+            for who in [match.group("who"), *re.split(r"\s+and\s+", match.group("other"))]:
+                if is_person(who) or is_organisation(who):
+                    found.append(
+                        RoleMention(
+                            doc_id, start + match.start(), start + match.end(), who, "party", ""
+                        )
+                    )
+        for statement in statements(sentence):
+            if statement.role in ("disposition", "dated"):
+                continue
+            role = {
+                "panel": "judge",
+                "author": "judge",
+                "signer": "signer",
+                "dissent": "judge",
+            }.get(statement.role, statement.role)
+            detail = {
+                "counsel": f"for {statement.side}" if statement.side else "",
+                "dissent": "dissenting",
+            }.get(statement.role, "")
+            for who in re.split(r"\s*,\s*(?:and\s+)?|\s+and\s+", statement.value):
+                who = who.strip(" ,.")
+                if (
+                    who
+                    and who[0].isupper()
+                    and len(who) > 2
+                    and not re.fullmatch(r"[A-Z]\.?(?:\s?[A-Z]\.)*J?J?\.?", who)
+                ):
+                    found.append(
+                        RoleMention(
+                            doc_id,
+                            start + statement.reach[0],
+                            start + statement.reach[1],
+                            who,
+                            "lawyer" if role == "counsel" else role,
+                            detail,
+                        )
+                    )
+    return found
+
+
+def mention_counts(text: str) -> Counter[str]:
+    """How often `text` names each person or organisation, a surname or "Ms. Lively"
+    counted with the full name it belongs to; photo credits in parentheses left out."""
+    plain = re.sub(r"\([^()\n]{0,80}\)", lambda m: " " * len(m.group(0)), text)
+    found = [n.text for n in names(plain, known_names(text))]
+    full = sorted({n for n in found if len(n.split()) > 1}, key=len, reverse=True)
+    counts: Counter[str] = Counter()
+    for name in found:
+        counts[canonical(name, full)] += 1
+    return counts
+
+
+def canonical(name: str, full_names: list[str]) -> str:
+    """The full name a short one stands for: "Lively" -> "Blake Lively" when the document
+    (or the case) names exactly one such person; else the name itself."""
+    if len(name.split()) > 1 and name in full_names:
+        return name
+    last = name.split()[-1]
+    matches = [f for f in full_names if f.split()[-1] == last and f != name]
+    if len({m for m in matches}) == 1:
+        return matches[0]
+    return name

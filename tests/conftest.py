@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import secrets
 from pathlib import Path
 
 import pytest
@@ -171,29 +172,42 @@ def seed_case(tmp_path_factory: pytest.TempPathFactory, real_embeddings):
     return settings, store
 
 
+# llama.cpp's OpenAI-compatible HTTP server, as xllamacpp runs it: the model path, port and
+# key come from the command line and the environment; the process then only serves.
+LLAMA_SERVER_SCRIPT = """
+import os, sys, threading
+import xllamacpp
+params = xllamacpp.CommonParams()
+params.model.path = sys.argv[1]
+params.hostnames = ["127.0.0.1"]
+params.port = int(sys.argv[2])
+params.n_ctx = 4096
+params.offline = True
+params.verbosity = -1
+params.ui = False
+params.endpoint_slots = False
+params.api_keys = [os.environ["LLAMA_SERVER_KEY"]]
+server = xllamacpp.Server(params)
+threading.Event().wait()
+"""
+# The test server asks for a key, like the engine Casefile starts in-process: tests pass it
+# as OPENAI_API_KEY.
+LLAMA_SERVER_KEY = secrets.token_urlsafe(16)
+
+
 @pytest.fixture(scope="session")
 def llama_server(tmp_path_factory: pytest.TempPathFactory):
-    """llama.cpp's OpenAI-compatible server on 127.0.0.1 with the bundled GGUF; yields its
-    /v1 URL."""
+    """llama.cpp's OpenAI-compatible server (from xllamacpp) on 127.0.0.1 with the bundled
+    GGUF; it wants LLAMA_SERVER_KEY as its API key. Yields its /v1 URL."""
     import sys
 
     from assistant.models import bundled_gguf_path
 
     port = free_port()
     log_path = tmp_path_factory.mktemp("llama-server") / "server.log"
-    command = [
-        sys.executable,
-        "-m",
-        "llama_cpp.server",
-        "--model",
-        str(bundled_gguf_path()),
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--n_ctx",
-        "4096",
-    ]
-    url = f"http://127.0.0.1:{port}/v1"
-    with running_server(command, f"{url}/models", log_path, timeout=120):
-        yield url
+    command = [sys.executable, "-c", LLAMA_SERVER_SCRIPT, str(bundled_gguf_path()), str(port)]
+    env = {**os.environ, "LLAMA_SERVER_KEY": LLAMA_SERVER_KEY}
+    # /health answers without the key, once the model is loaded.
+    probe = f"http://127.0.0.1:{port}/health"
+    with running_server(command, probe, log_path, timeout=120, env=env):
+        yield f"http://127.0.0.1:{port}/v1"

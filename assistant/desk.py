@@ -32,7 +32,7 @@ from casefile.kernel.records import (
     page_range,
 )
 from ingest.desk import DESK, from_json, read_desk, to_json
-from ingest.people import canonical, is_organisation
+from ingest.people import canonical, is_organisation, role_kind
 
 log = logging.getLogger(__name__)
 
@@ -177,6 +177,8 @@ class CaseDesk:
 
         for doc_id, desk in self._desks.items():
             title = self._records[doc_id].title
+            for alias, name in desk.aliases:
+                person(name).variants.add(alias)
             for name, count in desk.mentions:
                 entry = person(name)
                 entry.mentions[title] = entry.mentions.get(title, 0) + count
@@ -184,6 +186,24 @@ class CaseDesk:
                 person(role.name).roles.append((role, self._source(doc_id, role.start, role.end)))
         ranked = [p for p in people.values() if p.roles or p.total > 1]
         return sorted(ranked, key=lambda p: (not p.roles, -p.total, p.name))
+
+    def holders(self, described: str) -> list[Person]:
+        """The people a possessive description names: "Baldoni's lawyer" -> those the
+        documents state are lawyers for Baldoni. Empty when `described` is not of that form."""
+        owned = _POSSESSIVE.match(described.strip())
+        if not owned:
+            return []
+        owner, role = owned.group("owner"), role_kind(owned.group("role").rstrip("s"))
+        found = []
+        for person in self.people():
+            for mention, _ in person.roles:
+                words = describe(mention)
+                if (mention.role == role or words.startswith(role)) and _matches(
+                    owner, words.partition(" for ")[2]
+                ):
+                    found.append(person)
+                    break
+        return found
 
     def person(self, who: str) -> Person | None:
         """The person or organisation `who` names ("Freedman", "Ms. Lively")."""
@@ -248,6 +268,11 @@ class CaseDesk:
         written |= {q.speaker for desk in self._desks.values() for q in desk.quotes if q.speaker}
         full = sorted({n for n in written if len(n.split()) > 1}, key=len, reverse=True)
         return {name: canonical(name, full) for name in written}
+
+
+_POSSESSIVE = re.compile(
+    r"^(?:the\s+)?(?P<owner>[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)*)(?:’s|'s|’|')\s+(?P<role>[a-z][\w\s-]*)$"
+)
 
 
 def describe(role: RoleMention) -> str:

@@ -88,23 +88,34 @@ def desk_answer(question: str, desk: CaseDesk, vectors: SentenceEmbeddingCache) 
 
 
 def _quotes(question: str, who: str, desk: CaseDesk, vectors: SentenceEmbeddingCache) -> list[Span]:
-    rows = desk.quotes(who)
+    holders = desk.holders(who)  # "Baldoni's lawyer": whoever the documents say that is
+    rows = (
+        [row for person in holders for row in desk.quotes(person.name)]
+        if holders
+        else desk.quotes(who)
+    )
     if not rows:
         return []
     # Rank by what else the question asks ("... say Lively and Reynolds need to do").
     rest = question.replace(who, " ")
     texts = [r.quote.text for r in rows]
     order = _by_similarity(rest, texts, vectors)
-    spans = []
-    for i in order[:2]:
-        start, end = rows[i].source.start, rows[i].source.end
-        text = desk.store.document_text(rows[i].source.doc_id)
+    spans: list[Span] = []
+    for i in order:
+        doc_id, start, end = rows[i].source.doc_id, rows[i].source.start, rows[i].source.end
+        text = desk.store.document_text(doc_id)
         inner = split_sentences(text, start, end)
         if len(inner) > 2:  # a long quotation: its sentence that answers
             pieces = [text[s:e] for s, e in inner]
             best = _by_similarity(rest, pieces, vectors)[0]
             start, end = inner[best]
-        spans.append(Span(rows[i].source.doc_id, start, end))
+        elif len(inner) <= 1:  # a phrase: with the sentence saying who said it
+            start, end = _sentence_around(text, start, end)
+        span = Span(doc_id, start, end)
+        if span not in spans:  # a joint statement is one answer, not one per speaker
+            spans.append(span)
+        if len(spans) == 2:
+            break
     return spans
 
 

@@ -12,13 +12,13 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
+from casefile import desk_commands
+from casefile.console import CaseOption, err, load_settings, out
 from casefile.kernel.errors import CasefileError, UnknownModel
 from casefile.kernel.records import OCR_NOTE, Answer
-from casefile.kernel.settings import Settings
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
@@ -30,22 +30,7 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-out = Console()
-err = Console(stderr=True, soft_wrap=True, highlight=False)
-
-CaseOption = Annotated[
-    str | None,
-    typer.Option("--case", "-c", help="Case to work on (env CASEFILE_CASE; default 'default')."),
-]
-
-
-def load_settings(case: str | None = None) -> Settings:
-    """Settings from the environment, with the command line's case on top."""
-    try:
-        settings = Settings()
-        return settings.model_copy(update={"case": case}) if case else settings
-    except ValueError as exc:
-        raise typer.BadParameter(str(exc)) from exc
+desk_commands.register(app)  # quotes, timeline, people
 
 
 @app.command()
@@ -467,10 +452,6 @@ def cases() -> None:
     for name in names:
         count = len(open_case(settings, name).records())
         out.print(f"{name}: {count} document{'s' if count != 1 else ''}")
-
-
-# The reporter's desk commands register themselves on `app` (quotes, timeline, people).
-from casefile import desk_commands  # noqa: E402, F401
 
 
 def main() -> None:

@@ -13,7 +13,7 @@ import typer
 from rich.markup import escape
 from rich.table import Table
 
-from casefile.cli import CaseOption, app, err, load_settings, out
+from casefile.console import CaseOption, err, load_settings, out
 
 Format = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 Csv = Annotated[bool, typer.Option("--csv", help="Print CSV.")]
@@ -53,7 +53,6 @@ def _export(folder: Path, name: str, markdown: str, rows: list[dict[str, Any]]) 
     err.print(f"wrote {escape(str(folder / name))}.md and .csv")
 
 
-@app.command()
 def quotes(
     case: CaseOption = None,
     who: Who = None,
@@ -84,7 +83,6 @@ def quotes(
     out.print(table)
 
 
-@app.command()
 def timeline(
     case: CaseOption = None,
     who: Who = None,
@@ -127,7 +125,6 @@ def timeline(
     out.print(table)
 
 
-@app.command()
 def people(
     case: CaseOption = None,
     as_json: Format = False,
@@ -156,3 +153,9 @@ def people(
             str(person.total),
         )
     out.print(table)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the desk's commands to the `casefile` command."""
+    for command in (quotes, timeline, people):
+        app.command()(command)

@@ -11,7 +11,7 @@ import json
 from dataclasses import asdict
 
 from casefile.kernel.records import Desk, Event, ParsedDocument, Quote, RoleMention
-from casefile.kernel.text import split_sentences
+from casefile.kernel.text import short_line_runs, split_sentences
 from ingest.people import mention_counts, role_kind, roles_in
 from ingest.quotes import quotes_in
 from ingest.timeline import events_in
@@ -21,9 +21,10 @@ DESK = "desk"  # the name the desk is stored under beside a document
 
 def read_desk(doc_id: str, text: str, document_date: str | None) -> Desk:
     """Everything the desk keeps of one document's text."""
-    sentences = split_sentences(text)
+    # Sentences, and runs of short lines: a signature block states a role over two lines.
+    units = split_sentences(text) + short_line_runs(text)
     quotes = quotes_in(doc_id, text)
-    roles = roles_in(doc_id, text, sentences)
+    roles = roles_in(doc_id, text, units)
     # A speaker's role, as the attribution gives it ("former federal prosecutor").
     for quote in quotes:
         if quote.speaker and quote.role and quote.said_at and " and " not in quote.speaker:
@@ -32,12 +33,13 @@ def read_desk(doc_id: str, text: str, document_date: str | None) -> Desk:
                 RoleMention(doc_id, start, end, quote.speaker, role_kind(quote.role), quote.role)
             )
     roles = list(dict.fromkeys(roles))
-    counts = mention_counts(text)
+    counts, aliases = mention_counts(text)
     return Desk(
         quotes=tuple(quotes),
         events=tuple(events_in(doc_id, text, document_date)),
         roles=tuple(roles),
         mentions=tuple(sorted(counts.items(), key=lambda item: (-item[1], item[0]))),
+        aliases=tuple(sorted(aliases.items())),
     )
 
 
@@ -59,4 +61,5 @@ def from_json(data: str) -> Desk:
         events=tuple(Event(**e) for e in raw.get("events", [])),
         roles=tuple(RoleMention(**r) for r in raw.get("roles", [])),
         mentions=tuple((name, count) for name, count in raw.get("mentions", [])),
+        aliases=tuple((alias, name) for alias, name in raw.get("aliases", [])),
     )

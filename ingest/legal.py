@@ -95,7 +95,7 @@ PATTERNS: list[tuple[Role, re.Pattern[str]]] = [
     (
         "counsel",
         re.compile(
-            rf"(?P<who>{_NAMES})(?:,\s*(?:[A-Z][\w.]*\s?){{1,4}})*,?\s+"
+            rf"(?P<who>{_NAMES})(?:,\s*(?:of\s+)?(?:[A-Z][\w.]*\s?){{1,4}})*,?\s+"
             r"(?:argued\s+the\s+cause\s+|(?:was|were)\s+on\s+the\s+brief\s+)?"
             r"for\s+(?:the\s+)?(?P<side>appellants?|appellees?|"
             r"plaintiffs?|defendants?|petitioners?|respondents?|movants?|intervenors?|"
@@ -220,6 +220,8 @@ def statements(text: str) -> list[Statement]:
             start, end = match.span("who")
             value = text[start:end].strip(" ,;")
             side = match.groupdict().get("side") or ""
+            if role == "counsel" and re.fullmatch(r"(?i:counsel|attorneys?|lawyers?)", value):
+                continue  # "Counsel for the defendant, X,": the name follows
             if value and (role == "dated" or not _mostly_lower(value)):
                 found.append(
                     Statement(role, start, start + len(value), value, side.lower(), match.span())

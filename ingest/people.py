@@ -237,16 +237,21 @@ def roles_in(doc_id: str, text: str, sentences: list[tuple[int, int]]) -> list[R
     return found
 
 
-def mention_counts(text: str) -> Counter[str]:
+def mention_counts(text: str) -> tuple[Counter[str], dict[str, str]]:
     """How often `text` names each person or organisation, a surname or "Ms. Lively"
-    counted with the full name it belongs to; photo credits in parentheses left out."""
+    counted with the full name it belongs to (photo credits in parentheses left out); and
+    the short forms used, with the full name each stands for."""
     plain = re.sub(r"\([^()\n]{0,80}\)", lambda m: " " * len(m.group(0)), text)
     found = [n.text for n in names(plain, known_names(text))]
     full = sorted({n for n in found if len(n.split()) > 1}, key=len, reverse=True)
     counts: Counter[str] = Counter()
+    aliases: dict[str, str] = {}
     for name in found:
-        counts[canonical(name, full)] += 1
-    return counts
+        whole = canonical(name, full)
+        counts[whole] += 1
+        if whole != name:
+            aliases[name] = whole
+    return counts, aliases
 
 
 def canonical(name: str, full_names: list[str]) -> str:

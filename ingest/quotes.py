@@ -163,7 +163,7 @@ def _continues(text: str, quotations: list[tuple[int, int]], index: int) -> bool
 
 # After the closing mark: ,” said X.  /  ,” X said.  /  ,” X, partner at Y, told Digital.
 _AFTER = re.compile(
-    rf"^[,.!?]?\s*(?:(?:{SPEECH})\s+(?P<who_after>[^.;“\"\n]{{2,100}}?)(?=[.;\n]|,\s|$)|"
+    rf"^[,.!?]?\s*(?:(?:{SPEECH})\s+(?P<who_after>[^.;“\"\n]{{2,100}}?)(?=[.;\n]|$)|"
     rf"(?P<who>[^.;“\"\n]{{2,120}}?)\s+(?:{SPEECH}|has\s+said|had\s+said)\b)"
 )
 # Later in the sentence: “may go all the way to trial” if ..., a legal expert told Digital.
@@ -172,7 +172,7 @@ _LATER = re.compile(
 )
 # Before the opening mark: X said: “…” / according to X, “…” / X told the court that “…”
 _BEFORE = re.compile(
-    rf"(?:according\s+to\s+(?P<according>[^,.;]{{2,80}})|(?P<who>[A-Z][^.;“\"\n]{{1,120}}?)\s+"
+    rf"(?:(?i:according\s+to)\s+(?P<according>[^,.;]{{2,80}})|(?P<who>[A-Z][^.;“\"\n]{{1,120}}?)\s+"
     rf"(?:{SPEECH})(?:\s+[^,.;:“\"]{{1,40}}?)?)\s*[,:]?\s*(?:that\s+)?$"
 )
 
@@ -195,7 +195,8 @@ def _attribution(
             text, quotations, match.group(group), end + match.start(group), start, known
         )
     previous_end = quotations[index - 1][1] if index else para_start
-    before_start = max(previous_end, para_start, text.rfind(". ", para_start, start) + 2)
+    sentence_break = text.rfind(". ", para_start, start)
+    before_start = max(previous_end, para_start, sentence_break + 2 if sentence_break >= 0 else 0)
     before = text[before_start:start]
     match = _BEFORE.search(before)
     if match:

@@ -324,3 +324,4 @@ class Desk:
     events: tuple[Event, ...] = ()
     roles: tuple[RoleMention, ...] = ()
     mentions: tuple[tuple[str, int], ...] = ()  # (name, count), names as written in full
+    aliases: tuple[tuple[str, str], ...] = ()  # ("Lively", "Blake Lively"): short forms used

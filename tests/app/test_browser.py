@@ -97,3 +97,30 @@ def test_a_question_the_documents_do_not_answer_is_refused_in_the_page(page):
         "The documents do not answer this question"
     ).wait_for()
     assert page.locator("#cf-sources").get_by_text("Nearest passages", exact=True).is_visible()
+
+
+@pytest.mark.parametrize(
+    ("tab", "name", "button", "table", "panel", "expected"),
+    [
+        ("Quotes", "Freedman", "Show quotes", "#cf-quotes", "#cf-quote-source", "fishing"),
+        ("Timeline", "", "Show timeline", "#cf-timeline", "#cf-event-source", "2023"),
+        ("People", None, "Show people", "#cf-people", "#cf-person-source", "Blake Lively"),
+    ],
+)
+def test_the_desk_tabs_render_and_a_row_opens_its_source(
+    page, tab, name, button, table, panel, expected
+):
+    page.get_by_role("tab", name=tab).click()
+    if name:
+        page.locator(f"#cf-tab-{tab.lower()}").get_by_role("textbox").first.fill(name)
+    page.get_by_role("button", name=button).click()
+    # Gradio draws a table's rows as a virtual grid of role=row / role=gridcell.
+    row = page.locator(table).get_by_role("row").filter(has_text=expected).first
+    row.wait_for(timeout=60_000)
+    row.get_by_role("gridcell").nth(1).click()
+    highlighted = page.locator(f"{panel} mark")
+    highlighted.wait_for(timeout=30_000)
+    assert highlighted.inner_text().strip()
+    if tab == "Timeline":
+        page.locator("#cf-timeline-plot img").wait_for(timeout=30_000)
+    page.screenshot(path=str(SHOTS / f"tab-{tab.lower()}.png"), full_page=True)

@@ -1,6 +1,7 @@
 """The `casefile` command as a user runs it: a real process, the bundled model, embedded Chroma."""
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -120,3 +121,30 @@ def test_an_ingest_killed_half_way_is_finished_by_the_next_run(tmp_path):
     assert "finished an interrupted ingest" in resumed.stderr
     listed = json.loads(casefile("sources", "--json").stdout)
     assert len(listed) == 1 and listed[0]["chunks"] > 3
+
+
+@pytest.mark.integration
+def test_the_desk_commands_print_cited_tables(tmp_path):
+    env = {**os.environ, "CASEFILE_HOME": str(tmp_path / "home"), "COLUMNS": "160"}
+    run = [sys.executable, "-m", "casefile.cli"]
+    subprocess.run([*run, "ingest", str(SEED)], env=env, check=True, capture_output=True)
+    quotes = subprocess.run(
+        [*run, "quotes", "--who", "Freedman"], env=env, capture_output=True, text=True
+    )
+    assert quotes.returncode == 0 and "fishing expedition" in quotes.stdout
+    assert "Bryan Freedman" in quotes.stdout and SEED.name[:12] in quotes.stdout
+    timeline = subprocess.run([*run, "timeline", "--json"], env=env, capture_output=True, text=True)
+    rows = json.loads(timeline.stdout)
+    assert rows[0]["date"] == "2023-05-25" and rows[0]["doc_id"]
+    assert any(r["as_written"] == "Thursday" and r["inferred"] for r in rows)
+    people = subprocess.run([*run, "people", "--csv"], env=env, capture_output=True, text=True)
+    assert (
+        people.stdout.startswith("name,kind,roles") and "Lewis Liman,person,judge" in people.stdout
+    )
+    export = tmp_path / "export"
+    subprocess.run(
+        [*run, "timeline", "--export", str(export)], env=env, check=True, capture_output=True
+    )
+    markdown = (export / "timeline.md").read_text()
+    assert "![Events on a time axis](timeline.png)" in markdown and "[^1]:" in markdown
+    assert (export / "timeline.png").stat().st_size > 1000 and (export / "timeline.csv").exists()

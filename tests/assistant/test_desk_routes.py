@@ -1,0 +1,58 @@
+"""Questions the reporter's desk answers, still quoted verbatim and cited."""
+
+import pytest
+
+from assistant import CaseAssistant
+from casefile.kernel.settings import IngestSettings
+from ingest.pipeline import ingest_paths
+from tests.conftest import SEED
+from vectorstore.store import CaseStore, make_client
+
+
+@pytest.fixture(scope="module")
+def assistant(tmp_path_factory):
+    from casefile.kernel.settings import Settings
+    from tests.conftest import BagOfWordsEmbeddings
+
+    home = tmp_path_factory.mktemp("desk-routes")
+    settings = Settings(home=home)
+    store = CaseStore(make_client(settings), "seed", BagOfWordsEmbeddings())
+    ingest_paths([SEED], store, IngestSettings())
+    return CaseAssistant(store, settings)
+
+
+def verbatim(answer, assistant) -> None:
+    for c in answer.citations:
+        assert assistant.store.document_text(c.doc_id)[c.start : c.end] == c.quote
+
+
+def test_what_someone_said_is_answered_with_their_quotation(assistant):
+    answer = assistant.ask("What did Freedman say?")
+    assert "fishing expedition" in answer.answer
+    verbatim(answer, assistant)
+
+
+def test_who_someone_is_is_answered_from_their_roles(assistant):
+    answer = assistant.ask("Which firm did Neama Rahmani found?")
+    assert "West Coast Trial Lawyers" in answer.answer
+    assert answer.short is not None and "West Coast Trial Lawyers founder" in answer.short.text
+    verbatim(answer, assistant)
+
+
+def test_who_the_lawyers_are_lists_each_with_the_sentence_stating_it(assistant):
+    answer = assistant.ask("Who are the lawyers?")
+    for name in ("Bryan Freedman", "Mike Gottlieb"):
+        assert name in answer.answer
+    assert len(answer.citations) >= 2
+    verbatim(answer, assistant)
+
+
+def test_what_happened_in_a_month_gives_the_dated_sentences(assistant):
+    answer = assistant.ask("What happened in May 2023?")
+    assert "Hoboken" in answer.answer
+    verbatim(answer, assistant)
+
+
+def test_a_question_the_desk_has_nothing_for_goes_to_retrieval(assistant):
+    answer = assistant.ask("What did Colleen Hoover say?")  # named, never quoted
+    assert not answer.answerable or "Hoover" in answer.answer

@@ -1,0 +1,86 @@
+"""Quotations and their speakers, on the demo article and on hand-made news copy."""
+
+import pytest
+
+from ingest.loaders import parse_document
+from ingest.quotes import quotes_in
+from tests.conftest import SEED
+
+
+@pytest.fixture(scope="module")
+def seed_quotes():
+    doc = parse_document(SEED, SEED.read_bytes())
+    return quotes_in("seed", doc.text), doc.text
+
+
+def speaker_of(quotes, words: str) -> str:
+    (quote,) = [q for q in quotes if words in q.text]
+    return quote.speaker
+
+
+def test_every_quotation_of_the_article_is_found_as_a_verbatim_span(seed_quotes):
+    quotes, text = seed_quotes
+    assert len(quotes) >= 20
+    assert all(text[q.start : q.end] == q.text and q.text[0] in '“"' for q in quotes)
+    # A film's title in quotation marks is not a quotation.
+    assert not any(q.text.strip("“”.") == "It Ends With Us" for q in quotes)
+
+
+def test_the_speakers_of_the_article(seed_quotes):
+    quotes, _ = seed_quotes
+    assert speaker_of(quotes, "fishing expedition") == "Bryan Freedman"
+    assert (
+        speaker_of(quotes, "Ms. Lively has initiated discovery") == "Mike Gottlieb and Esra Hudson"
+    )
+    assert speaker_of(quotes, "Mediation is a good idea") == "Neama Rahmani"
+    assert speaker_of(quotes, "They need to settle, period") == "Adrienne Uthe"
+    assert speaker_of(quotes, "While some of the information obtained") == "Ethan Krasnoo"
+
+
+def test_roles_come_with_their_speaker(seed_quotes):
+    quotes, _ = seed_quotes
+    (quote,) = [q for q in quotes if "Mediation is a good idea" in q.text]
+    assert quote.role == "former federal prosecutor"
+    (krasnoo,) = [q for q in quotes if "While some of the information" in q.text]
+    assert krasnoo.role == "partner at Reavis Page Jump LLP"
+
+
+def test_a_role_attribution_is_resolved_to_the_person_last_named_and_marked(seed_quotes):
+    quotes, _ = seed_quotes
+    (quote,) = [q for q in quotes if "They need to settle" in q.text]
+    assert quote.speaker == "Adrienne Uthe" and quote.inferred
+    assert quote.role == "founder of Kronus Communications"
+
+
+def test_attribution_across_a_paragraph_break():
+    text = (
+        "The hearing ended late.\n"
+        "“We will appeal this ruling, and we expect to win,” said Dana Ortiz, "
+        "the company's counsel.\n"
+        "“The judge got the facts wrong. The record shows that the contract was signed in May.\n"
+        "“No court has read it the way this one did,” she added.\n"
+    )
+    quotes = quotes_in("d", text)
+    assert [q.speaker for q in quotes] == ["Dana Ortiz", "Dana Ortiz"]
+    assert quotes[0].role == "company's counsel"
+    # The second quotation runs over two paragraphs and is one quotation.
+    assert "signed in May" in quotes[1].text and "No court has read it" in quotes[1].text
+    assert quotes[1].inferred
+
+
+def test_a_quote_split_by_its_attribution_has_one_speaker():
+    text = "“The deal is done,” Maria Chen said. “Now the work begins.”\n"
+    assert [q.speaker for q in quotes_in("d", text)] == ["Maria Chen", "Maria Chen"]
+
+
+def test_a_quote_whose_speaker_cannot_be_resolved_says_so():
+    text = "A sign on the courthouse door read “closed until further notice” on Monday.\n"
+    (quote,) = quotes_in("d", text)
+    assert quote.speaker == "" and not quote.inferred
+
+
+def test_according_to_and_said_x():
+    text = (
+        "According to Lee Park, “the filing was late by a day.”\n“We disagree,” said Omar Haddad.\n"
+    )
+    assert [q.speaker for q in quotes_in("d", text)] == ["Lee Park", "Omar Haddad"]

@@ -1,0 +1,81 @@
+"""Dated events and the people of a case, on the demo article and a court-record fixture."""
+
+from casefile.kernel.text import short_line_runs, split_sentences
+from ingest.loaders import parse_document
+from ingest.people import roles_in
+from ingest.timeline import events_in
+from tests.conftest import SEED
+
+ORDER = """UNITED STATES DISTRICT COURT
+DISTRICT OF OREGON
+Green Valley Growers v. Cascade Irrigation Co.
+ORDER ON MOTION TO COMPEL
+Before the Court is the plaintiff's motion to compel, filed on January 8, 2024.
+Jordan Blake, of Portland, argued the cause for plaintiffs.
+Counsel for the defendant, Priya Raman, opposed the motion at the hearing on Tuesday.
+Accordingly, the motion to compel is GRANTED.
+IT IS SO ORDERED.
+Dated: March 3, 2024
+ELENA VASQUEZ
+United States District Judge
+"""
+
+
+def seed_events(date=None):
+    doc = parse_document(SEED, SEED.read_bytes())
+    return events_in("seed", doc.text, date)
+
+
+def test_written_dates_are_events_and_relative_ones_are_marked_inferred():
+    events = seed_events()
+    written = [e for e in events if not e.inferred]
+    assert [e.date for e in written] == ["2023-05-25"]
+    thursday = [e for e in events if e.date_text == "Thursday"]
+    assert thursday and thursday[0].inferred and "joint letter" in thursday[0].text
+    # Without the article's date, "Thursday" cannot be resolved: it is listed, undated.
+    assert thursday[0].date == ""
+
+
+def test_relative_dates_resolve_against_the_documents_date():
+    events = {e.date_text: e for e in seed_events("2025-02-14")}
+    assert events["Thursday"].date == "2025-02-13" and events["Thursday"].inferred
+    assert events["January"].date == "2025-01"
+    assert events["last year"].date == "2024"
+
+
+def test_years_of_cited_cases_are_not_events():
+    text = (
+        "See Gift Surplus, LLC v. State, 268 N.C. App. 1 (2019). The hearing was on March 2, 2021."
+    )
+    assert [e.date for e in events_in("d", text, None)] == ["2021-03-02"]
+
+
+def test_a_court_record_gives_its_judge_and_counsel(tmp_path):
+    path = tmp_path / "order.txt"
+    path.write_text(ORDER, encoding="utf-8")
+    doc = parse_document(path, path.read_bytes())
+    roles = roles_in("d", doc.text, split_sentences(doc.text) + short_line_runs(doc.text))
+    found = {(r.name, r.role) for r in roles}
+    assert ("Jordan Blake", "lawyer") in found
+    assert ("Priya Raman", "lawyer") in found
+    # The signature block: the judge's name over her title.
+    assert any(r.role == "judge" and "VASQUEZ" in r.name for r in roles)
+    assert doc.title.startswith("Green Valley Growers v. Cascade Irrigation")
+
+
+def test_the_people_of_the_demo_article_with_their_roles(store):
+    from assistant.desk import CaseDesk
+    from casefile.kernel.settings import IngestSettings
+    from ingest.pipeline import ingest_paths
+
+    ingest_paths([SEED], store, IngestSettings())
+    desk = CaseDesk(store)
+    people = {p.name: p for p in desk.people()}
+    assert "lawyer for Baldoni" in people["Bryan Freedman"].role_summary()
+    assert "former federal prosecutor" in people["Neama Rahmani"].role_summary()
+    assert people["Lewis Liman"].role_summary() == "judge"
+    assert {"Lively", "Blake Lively"} <= people["Blake Lively"].variants
+    assert people["Blake Lively"].total > 10
+    text = store.document_text(store.records()[0].doc_id)
+    for _, where in people["Bryan Freedman"].roles:
+        assert "Freedman" in text[where.start : where.end]  # each role is cited where stated

@@ -30,7 +30,6 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-desk_commands.register(app)  # quotes, timeline, people
 
 
 @app.command()
@@ -452,6 +451,9 @@ def cases() -> None:
     for name in names:
         count = len(open_case(settings, name).records())
         out.print(f"{name}: {count} document{'s' if count != 1 else ''}")
+
+
+desk_commands.register(app)  # quotes, timeline, people: listed after the core commands
 
 
 def main() -> None:

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import re
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from datetime import date
 from typing import Any
 
 from assistant.desk import CaseDesk
-from assistant.evidence import adds_information
+from assistant.evidence import adds_information, names_in
 from assistant.extractive import Assessment, ExtractiveAnswerer
 from assistant.models import SHARED_CHAT_MODELS, ChatModels, ModelSpec
 from assistant.prompting import NOT_ANSWERED, build_messages, is_model_refusal, standalone_question
@@ -59,6 +62,7 @@ class CaseAssistant:
         self.extractive = ExtractiveAnswerer(self.sentences, min_score=settings.retrieval.min_score)
         self.verifier = CitationVerifier(self.sentences)
         self.desk = CaseDesk(store)
+        self.vocabularies = DocumentVocabularies(store)
         # The process's one registry by default, so every case loads a local model once.
         self.chat_models = chat_models if chat_models is not None else SHARED_CHAT_MODELS
 
@@ -124,7 +128,8 @@ class CaseAssistant:
             standalone, k=k, docs=docs, date_from=date_from, date_to=date_to
         )
         named = set(self.retriever.named_documents(standalone, docs))
-        assessment = self.extractive.assess(standalone, passages, named)
+        about = self.vocabularies.about(standalone, {p.doc_id for p in passages})
+        assessment = self.extractive.assess(standalone, passages, named, about)
         timings["retrieve"] = time.perf_counter() - started
 
         if not assessment.answerable:
@@ -309,6 +314,40 @@ class CaseAssistant:
                 f"Nothing relevant enough was found ({reason}). The nearest passages are listed."
             ),
         )
+
+
+class DocumentVocabularies:
+    """Which documents name what a question names: "What net income did Costco report?"
+    is not answered from a filing that never mentions Costco, however close its figures."""
+
+    SIZE = 32  # documents whose word sets are kept
+
+    def __init__(self, store: CaseIndex) -> None:
+        self.store = store
+        self._words: OrderedDict[str, frozenset[str]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def about(self, question: str, doc_ids: set[str]) -> set[str] | None:
+        """The documents of `doc_ids` that name at least one of the names of `question`
+        that any of them names; None when the question names nothing they name (no
+        restriction then: a name the case never uses is no evidence either way)."""
+        wanted = {n.lower() for n in names_in(question)}
+        if not wanted or len(doc_ids) < 2:
+            return None
+        naming = {d for d in doc_ids if wanted & self.words(d)}
+        return naming or None
+
+    def words(self, doc_id: str) -> frozenset[str]:
+        with self._lock:
+            if doc_id in self._words:
+                self._words.move_to_end(doc_id)
+                return self._words[doc_id]
+        words = frozenset(re.findall(r"[\w-]+", self.store.document_text(doc_id).lower()))
+        with self._lock:
+            self._words[doc_id] = words
+            while len(self._words) > self.SIZE:
+                self._words.popitem(last=False)
+        return words
 
 
 def _cite(

@@ -71,13 +71,26 @@ _CITATION = re.compile(
 
 def is_fragment(sentence: str) -> bool:
     """A heading, a caption, a bare citation or a scrap of a page, which never answers on
-    its own: set in capitals, a few words that do not end as a sentence does, the parties
-    of a caption, or a citation to another case."""
+    its own: set in capitals or as a headline, a few words that do not end as a sentence
+    does, the parties of a caption, or a citation to another case."""
     letters = [c for c in sentence if c.isalpha()]
     shouted = bool(letters) and sum(c.isupper() for c in letters) > 0.8 * len(letters)
-    short = len(sentence.split()) < 6 and not re.search(r"[.!?][”\"’')\]]*$", sentence.strip())
+    words = sentence.split()
+    unended = not re.search(r"[.!?][”\"’')\]]*$", sentence.strip())
+    short = len(words) < 6 and unended
+    # "Northwind Traders Reports Second Quarter Results": a headline, in title case.
+    long_words = [w for w in words if len(w) > 3 and w[:1].isalpha()]
+    # (A row of a table, "1.650% Notes Due May 2035 JNJ35", holds figures: it is data.)
+    figures = sum(bool(re.search(r"\d", w)) for w in words)
+    headline = (
+        unended
+        and len(long_words) >= 3
+        and len(words) <= 16
+        and figures <= 1
+        and all(w[:1].isupper() for w in long_words)
+    )
     cited = bool(_CITATION.match(sentence)) and len(sentence.split()) < 40
-    return shouted or short or bool(_CAPTION.search(sentence)) or cited
+    return shouted or short or headline or bool(_CAPTION.search(sentence)) or cited
 
 
 @dataclass(frozen=True)
@@ -210,11 +223,16 @@ class ExtractiveAnswerer:
         return rated
 
     def assess(
-        self, question: str, passages: list[Passage], named: set[str] | None = None
+        self,
+        question: str,
+        passages: list[Passage],
+        named: set[str] | None = None,
+        about: set[str] | None = None,
     ) -> Assessment:
         """Whether the passages answer `question`, and the sentences that do. `named` are
         the documents the question names (by case name, party or filing), if any: an answer
-        then comes from them when they hold one."""
+        then comes from them when they hold one. `about` are the documents that mention
+        someone or something the question names, if any: an answer comes only from them."""
         scored = self.score(question, passages)
         if not scored:
             return Assessment(False, "no passage was retrieved", [])
@@ -227,6 +245,10 @@ class ExtractiveAnswerer:
             relevant = [s for s in relevant if s.passage.doc_id in named]
             if not relevant:
                 return Assessment(False, "the document the question names does not say", [])
+        if about is not None:
+            relevant = [s for s in relevant if s.passage.doc_id in about]
+            if not relevant:
+                return Assessment(False, "the passages are from documents about others", [])
         # "How much is Lively seeking?" is not answered by what Baldoni sued Lively for.
         own = [s for s in relevant if not about_another_party(asked, s.text)]
         if not own:

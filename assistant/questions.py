@@ -139,7 +139,15 @@ def asks_name(question: Question) -> bool:
         r"^\s*(?i:who\s+(?:is|was|are|were))\s+[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*\s*\??\s*$",
         question.text,
     )
-    return question.kind == "person" and identity is None
+    return question.kind == "person" and identity is None and not _RECIPIENTS.search(question.text)
+
+
+# "Who do you share my data with?", "Who gets my data?": the recipients may be named, or be
+# a kind of recipient ("advertising partners"), which answers as well as a name.
+_RECIPIENTS = re.compile(
+    r"\bwho(?:m)?\b[^?]*?\b(?:shar|sell|sold|disclos|giv|gave|gets?\b|receiv|sen[dt]|provid|transfer)",
+    re.I,
+)
 
 
 def is_yes_no(text: str) -> bool:
@@ -323,7 +331,8 @@ def short_span(question: Question, sentence: str) -> tuple[int, int] | None:
     return None
 
 
-_HOW_MUCH_OF = re.compile(r"\bhow\s+much\s+(?P<noun>[a-z]+)", re.I)
+# "how much net income": the noun may follow a word or two that qualify it.
+_HOW_MUCH_OF = re.compile(r"\bhow\s+much\s+(?P<noun>[a-z]+)(?P<more>(?:\s+[a-z]+){0,2})", re.I)
 _MONEY_NOUNS = re.compile(
     r"(?:money|cash|revenue|revenues|income|profit|profits|damages|debt|funding|funds|fees?|"
     r"costs?|compensation|salary|pay|payment|settlement|fine|fines|penalty|penalties|bail|rent|"
@@ -339,7 +348,15 @@ def asks_money(text: str) -> bool:
     if match is None:
         return bool(re.search(r"\bhow\s+much\b|\bamount\b|\bsum\b", text, re.I))
     noun = match.group("noun")
-    return bool(_AUXILIARIES.match(noun) or _MONEY_NOUNS.match(noun))
+    if _AUXILIARIES.match(noun):
+        return True
+    words = [noun, *match.group("more").split()]
+    for word in words:
+        if _MONEY_NOUNS.match(word):
+            return True
+        if _AUXILIARIES.match(word):
+            return False
+    return False
 
 
 def asks_amount(question: Question) -> bool:
@@ -373,6 +390,9 @@ def _name_beside_focus(question: Question, sentence: str) -> tuple[int, int] | N
         names = set(names_in(match.group(0)))
         if not names or names & asked or match.start() == 0:
             continue
+        before = sentence[: match.start()].rstrip(" ")
+        if " " not in match.group(0).strip(".") and (not before or before[-1] in "(“\"'[\n"):
+            continue  # one capital word opening a clause or a line ("(Address of ...)")
         index = next((i for i, (s, e, _) in enumerate(words) if s <= match.start() < e), None)
         if index is not None and any(abs(index - j) <= 3 for j in near):
             trim = 1 if match.group(0).endswith(".") else 0

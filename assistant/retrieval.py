@@ -294,7 +294,7 @@ class TitleIndex:
     def focus(self, query: str, allowed: set[str] | None = None) -> dict[str, float]:
         """doc_id -> 0..1 for the documents the query names more than the others."""
         self._refresh()
-        terms = {t for t in content_terms(query) if t in self._idf}
+        terms = {t for t in _title_terms(query) if t in self._idf}
         if not terms or len(self._terms) < 2:
             return {}
         total = sum(self._idf[t] for t in terms)
@@ -314,7 +314,7 @@ class TitleIndex:
             return
         self._checked = now
         self._terms = {
-            r.doc_id: content_terms(" ".join((r.title, r.court, r.case_number, _stem_name(r.name))))
+            r.doc_id: _title_terms(" ".join((r.title, r.court, r.case_number, _stem_name(r.name))))
             for r in self.store.records()
         }
         n = len(self._terms)
@@ -324,6 +324,13 @@ class TitleIndex:
                 counts[term] = counts.get(term, 0) + 1
         # Terms in every document name the case, not a document: they single nothing out.
         self._idf = {t: math.log(n / c) for t, c in counts.items() if c < n}
+
+
+def _title_terms(text: str) -> set[str]:
+    """Content terms of a title or question, with short forms kept whole: "8-K" and "8K"
+    are one term, not "8" and "k" (which would match any other form's number)."""
+    joined = re.sub(r"\b(\w{1,3})-(\w{1,2})\b", r"\1\2", text)
+    return {t for t in content_terms(joined) if len(t) > 1}
 
 
 def _stem_name(file_name: str) -> str:

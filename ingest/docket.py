@@ -119,6 +119,31 @@ def read_caption(paragraphs: Sequence[str]) -> Caption:
     return Caption(court=_court(cells), case_name=_case_name(cells), kind=_kind(cells))
 
 
+_REGISTRANT = re.compile(r"\(\s*exact\s+name\s+of\s+registrant", re.I)
+_SEC_FORM = re.compile(
+    r"^\s*FORM\s+(?P<form>\d{1,2}-[A-Z]{1,2}(?:/A)?|[A-Z]-\d{1,2}|DEF\s+14A|6-K)\b"
+)
+
+
+def filing_title(paragraphs: Sequence[str]) -> str:
+    """ "Costco Wholesale Corporation — Form 8-K" from an SEC filing's cover page: the
+    registrant is the line above "(Exact name of registrant as specified in its charter)"."""
+    form = ""
+    for index, paragraph in enumerate(paragraphs[:60]):
+        found = _SEC_FORM.match(paragraph)
+        if found and not form:
+            form = found.group("form")
+        marker = _REGISTRANT.search(paragraph)
+        if marker:
+            name = paragraph[: marker.start()].strip() or (
+                paragraphs[index - 1].strip() if index else ""
+            )
+            if not name or len(name) > 120:
+                return ""
+            return " — ".join(p for p in (_title_case(name), f"Form {form}" if form else "") if p)
+    return ""
+
+
 def _caption_cells(paragraphs: Sequence[str]) -> list[str]:
     """Paragraphs split at the ":" or ")" rules that divide a caption's columns, and without
     the rules themselves ("______", ":" alone)."""

@@ -73,7 +73,9 @@ def load_pdf(path: Path, data: bytes, options: PdfOptions = PdfOptions()) -> Par
         docket_entry=stamped.docket_entry,
         filed=filed,
     )
-    title = caption.title() or title_meta or _first_line(laid.text, path)
+    title = (
+        caption.title() or dockets.filing_title(first) or title_meta or _first_line(laid.text, path)
+    )
     return ParsedDocument(
         text=laid.text,
         kind="pdf",
@@ -182,8 +184,10 @@ def _scan_dpi(page) -> int:  # type: ignore[no-untyped-def]
 def _metadata_title(pdf) -> str:  # type: ignore[no-untyped-def]
     title = (pdf.get_metadata_dict().get("Title") or "").strip()
     # Word processors fill in junk titles ("Microsoft Word - draft3.docx", "untitled").
-    if not title or re.search(
-        r"^(untitled|microsoft word|document\d*)\b|\.(docx?|wpd|pdf)$", title, re.I
+    if (
+        not title
+        or re.search(r"^(untitled|microsoft word|document\d*)\b|\.(docx?|wpd|pdf)$", title, re.I)
+        or not re.search(r"[^\W\d_]{3}", title)  # an id ("0000909832-23-000004"), not a title
     ):
         return ""
     return title

@@ -220,7 +220,7 @@ def _document_lock(case: str, doc_id: str) -> threading.Lock:
 
 
 # Bumped when a format's reading changes, so the next ingest re-processes those files only.
-READER_VERSIONS = {".pdf": "pdfium-2"}
+READER_VERSIONS = {".pdf": "pdfium-3"}
 
 
 def chunker_signature(settings: IngestSettings, suffix: str = "") -> str:

@@ -19,6 +19,7 @@ Priya Natarajan, with whom Thomas Lee was on the brief, argued the cause for app
 The district court dismissed the complaint because the claims were filed after the limitations
 period ran.
 Okafor sought $48,500 in unpaid wages and liquidated damages.
+Harbor Freight Lines is a subsidiary of Meridian Logistics Group.
 The company offered to settle the claim for $12,000, but Okafor declined the offer.
 We agree with the district court that the claims are untimely.
 For the foregoing reasons, the judgment of the district court is AFFIRMED.
@@ -37,6 +38,12 @@ ELENA VASQUEZ
 United States District Judge
 """
 
+RELEASE = """Northwind Traders Reports Second Quarter Results
+SEATTLE, July 30, 2024 - Northwind Traders today reported its results for the second quarter.
+Net income for the quarter was $41.2 million, or $1.12 per diluted share.
+Net sales rose 6.4% to $1.9 billion.
+"""
+
 
 @pytest.fixture(scope="module")
 def assistant(tmp_path_factory):
@@ -48,9 +55,10 @@ def assistant(tmp_path_factory):
     folder.mkdir()
     (folder / "okafor-opinion.txt").write_text(OPINION, encoding="utf-8")
     (folder / "green-valley-order.txt").write_text(ORDER, encoding="utf-8")
+    (folder / "northwind-release.txt").write_text(RELEASE, encoding="utf-8")
     settings = Settings(home=home)
     store = CaseStore(make_client(settings), "court", BagOfWordsEmbeddings())
-    assert ingest_paths([folder], store, IngestSettings()).count("added") == 2
+    assert ingest_paths([folder], store, IngestSettings()).count("added") == 3
     return CaseAssistant(store, settings)
 
 
@@ -115,3 +123,11 @@ def test_a_caption_is_never_an_answer_on_its_own(assistant):
 def test_a_role_the_documents_never_state_is_refused(assistant):
     answer = assistant.ask("Which law firm represented Cascade Irrigation Co.?")
     assert not answer.answerable
+
+
+def test_a_figure_from_a_document_that_never_names_the_party_is_not_an_answer(assistant):
+    # The release's net income is Northwind's; nothing the case holds gives Meridian's.
+    answer = assistant.ask("How much net income did Meridian Logistics report for the quarter?")
+    assert not answer.answerable
+    found = assistant.ask("How much net income did Northwind Traders report for the quarter?")
+    assert "$41.2 million" in found.answer

@@ -36,3 +36,11 @@ def test_mmr_skips_a_near_duplicate_for_something_new():
 
 def test_mmr_of_nothing_is_nothing():
     assert maximal_marginal_relevance([], {}, {}, 3, 0.7) == []
+
+
+def test_a_form_name_is_one_title_term_however_it_is_written():
+    from assistant.retrieval import _title_terms
+
+    assert {"8k", "costco"} <= _title_terms("COSTCO_2023_8K_dated-2023-01-19")
+    assert "8k" in _title_terms("Who signed Costco's 8-K?")
+    assert not {"8", "k"} & _title_terms("Form 8-K for Johnson & Johnson")

@@ -2,7 +2,7 @@
 
 import pytest
 
-from ingest.docket import filed_date, read_caption, read_stamps
+from ingest.docket import filed_date, filing_title, read_caption, read_stamps
 
 
 @pytest.mark.parametrize(
@@ -108,3 +108,20 @@ def test_an_appellate_caption_with_versus_on_its_own_line():
 )
 def test_filed_and_signature_dates(text, iso):
     assert filed_date(text) == iso
+
+
+def test_an_sec_cover_page_is_titled_by_its_registrant_and_form():
+    cover = [
+        "UNITED STATES",
+        "SECURITIES AND EXCHANGE COMMISSION",
+        "FORM 10-Q",
+        "QUARTERLY REPORT",
+        "ACME WIDGET HOLDINGS, INC.",
+        "(Exact name of registrant as specified in its charter)",
+        "Delaware 1-2345 12-3456789",
+    ]
+    assert filing_title(cover) == "Acme Widget Holdings, Inc. — Form 10-Q"
+    assert filing_title(["Mixed Case Corp (Exact name of registrant as specified)"]) == (
+        "Mixed Case Corp"
+    )
+    assert filing_title(["ORDER GRANTING MOTION", "Plaintiff v. Defendant"]) == ""

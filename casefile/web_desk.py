@@ -53,7 +53,11 @@ def desk_tabs(
         with gr.Row():
             with gr.Column(scale=3):
                 table = gr.Dataframe(
-                    headers=QUOTE_COLUMNS, interactive=False, wrap=True, elem_id="cf-quotes"
+                    headers=QUOTE_COLUMNS,
+                    interactive=False,
+                    wrap=True,
+                    column_widths=["15%", "15%", "45%", "17%", "8%"],
+                    elem_id="cf-quotes",
                 )
             with gr.Column(scale=2):
                 panel = gr.HTML(EMPTY_SOURCE, elem_id="cf-quote-source")
@@ -85,7 +89,11 @@ def desk_tabs(
         with gr.Row():
             with gr.Column(scale=3):
                 table_t = gr.Dataframe(
-                    headers=EVENT_COLUMNS, interactive=False, wrap=True, elem_id="cf-timeline"
+                    headers=EVENT_COLUMNS,
+                    interactive=False,
+                    wrap=True,
+                    column_widths=["12%", "13%", "50%", "17%", "8%"],
+                    elem_id="cf-timeline",
                 )
             with gr.Column(scale=2):
                 panel_t = gr.HTML(EMPTY_SOURCE, elem_id="cf-event-source")
@@ -119,7 +127,11 @@ def desk_tabs(
         with gr.Row():
             with gr.Column(scale=3):
                 table_p = gr.Dataframe(
-                    headers=PEOPLE_COLUMNS, interactive=False, wrap=True, elem_id="cf-people"
+                    headers=PEOPLE_COLUMNS,
+                    interactive=False,
+                    wrap=True,
+                    column_widths=["20%", "12%", "33%", "10%", "25%"],
+                    elem_id="cf-people",
                 )
             with gr.Column(scale=2):
                 panel_p = gr.HTML(EMPTY_SOURCE, elem_id="cf-person-source")
@@ -158,7 +170,14 @@ def _first_role(person: Any) -> dict[str, Any]:
 
 
 def _frame(rows: list[dict[str, Any]], columns: list[str]) -> list[list[Any]]:
-    return [[row.get(c, "") for c in columns] for row in rows] or [["" for _ in columns]]
+    """The table's cells; a document's long title is cut short (the source panel has it)."""
+    return [[_cell(c, row.get(c, "")) for c in columns] for row in rows] or [["" for _ in columns]]
+
+
+def _cell(column: str, value: Any) -> Any:
+    if column == "document" and isinstance(value, str) and len(value) > 40:
+        return value[:39].rstrip() + "…"
+    return value
 
 
 def _files(

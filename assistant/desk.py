@@ -31,8 +31,8 @@ from casefile.kernel.records import (
     file_name,
     page_range,
 )
-from ingest.desk import DESK, from_json, read_desk, to_json
-from ingest.people import canonical, is_organisation, role_kind
+from ingest.desk import DESK, from_json, is_current, read_desk, to_json
+from ingest.people import canonical, is_law, is_organisation, role_kind
 
 log = logging.getLogger(__name__)
 
@@ -81,7 +81,7 @@ class Person:
     """A person or organisation of the case, with every role the documents state."""
 
     name: str
-    kind: str  # "person" or "organisation"
+    kind: str  # "person", "organisation" or "law"
     variants: set[str] = field(default_factory=set)
     roles: list[tuple[RoleMention, Source]] = field(default_factory=list)
     mentions: dict[str, int] = field(default_factory=dict)  # doc title -> count
@@ -170,7 +170,9 @@ class CaseDesk:
         def person(name: str) -> Person:
             key = names.get(name, name)
             if key not in people:
-                kind = "organisation" if is_organisation(key) else "person"
+                kind = (
+                    "law" if is_law(key) else "organisation" if is_organisation(key) else "person"
+                )
                 people[key] = Person(key, kind)
             people[key].variants.add(name)
             return people[key]
@@ -245,9 +247,9 @@ class CaseDesk:
         for doc_id, record in records.items():
             if doc_id in self._desks:
                 desks[doc_id] = self._desks[doc_id]
-            elif doc_id in stored:
+            elif doc_id in stored and is_current(stored[doc_id]):
                 desks[doc_id] = from_json(stored[doc_id])
-            else:  # ingested before the desk existed: make it now, once
+            else:  # ingested before the desk existed, or by older rules: make it now, once
                 desk = read_desk(doc_id, self.store.document_text(doc_id), record.date)
                 self.store.write_extra(doc_id, DESK, to_json(desk))
                 desks[doc_id] = desk

@@ -61,7 +61,7 @@ def people_table(people: Sequence[Person]) -> list[dict[str, Any]]:
                 dict.fromkeys(f"{s.title} ({s.start}-{s.end})" for _, s in p.roles)
             ),
             "mentions": p.total,
-            "by_document": "; ".join(f"{title}: {n}" for title, n in p.mentions.items()),
+            "by_document": "; ".join(f"{_short_title(t)}: {n}" for t, n in p.mentions.items()),
             "variants": ", ".join(sorted(p.variants - {p.name})),
         }
         for p in people
@@ -170,3 +170,7 @@ def _footnote(n: int, label: str, source: str) -> str:
 def _md(text: str) -> str:
     """Document text shown literally in Markdown: no HTML, no links run."""
     return html.escape(text, quote=False).replace("[", "\\[").replace("]", "\\]")
+
+
+def _short_title(title: str, limit: int = 40) -> str:
+    return title if len(title) <= limit else title[: limit - 1].rstrip() + "…"

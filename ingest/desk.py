@@ -17,6 +17,9 @@ from ingest.quotes import quotes_in
 from ingest.timeline import events_in
 
 DESK = "desk"  # the name the desk is stored under beside a document
+# Raised whenever the extraction rules change: a desk made by older rules is made again
+# from the stored text the next time the case's desk is read.
+DESK_VERSION = 2
 
 
 def read_desk(doc_id: str, text: str, document_date: str | None) -> Desk:
@@ -48,7 +51,12 @@ def desk_of(doc_id: str, parsed: ParsedDocument) -> Desk:
 
 
 def to_json(desk: Desk) -> str:
-    return json.dumps(asdict(desk), ensure_ascii=False)
+    return json.dumps({"version": DESK_VERSION, **asdict(desk)}, ensure_ascii=False)
+
+
+def is_current(data: str) -> bool:
+    """Whether a stored desk was made by the present rules."""
+    return bool(json.loads(data).get("version") == DESK_VERSION)
 
 
 def from_json(data: str) -> Desk:

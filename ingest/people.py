@@ -41,7 +41,7 @@ ORG_WORDS = re.compile(
     r"Government|State|City|County|Republic|Party)\b\.?"
 )
 _RUN = re.compile(
-    r"\b(?:[A-Z][a-zA-Z’'\-]+|[A-Z]\.)(?:\s+(?:[A-Z][a-zA-Z’'\-]+\.?|[A-Z]\.|of|de|van|von|la|da|"
+    r"\b(?:(?:St|Ste|Mt|Ft)\.(?=\s+[A-Z])|[A-Z][a-zA-Z’'\-]+|[A-Z]\.)(?:\s+(?:[A-Z][a-zA-Z’'\-]+\.?|[A-Z]\.|of|de|van|von|la|da|"
     r"del|&))*(?:\s+(?:Jr|Sr|III|II|IV)\.?)?"
 )
 # "former federal prosecutor Neama Rahmani", "PR expert Adrienne Uthe", "film producer X"
@@ -118,6 +118,8 @@ def names(text: str, known: frozenset[str] | None = None) -> list[Name]:
                 start += 1
         while words and words[-1] in ("of", "de", "van", "von", "la", "da", "del", "&"):
             words = words[:-1]
+        if words and words[0] in ("of", "de", "van", "von", "la", "da", "del", "&"):
+            continue  # "[Court] of Appeal": what is left of a title is not a name
         if not words or any(w in TITLE_WORDS for w in words[1:]):
             continue  # "It Ends With Us": the title of a work, not a name
         value = " ".join(words).removesuffix("’s").removesuffix("'s").rstrip("’',")
@@ -133,10 +135,20 @@ def is_organisation(name: str) -> bool:
     return bool(ORG_WORDS.search(name))
 
 
+# "Texas Insurance Code", "Fair Labor Standards Act": a law is named, not a person.
+LAW_WORDS = re.compile(
+    r"\b(?:Code|Act|Statutes?|Constitution|Amendment|Rules?|Regulations?|Treaty|Ordinance)\b"
+)
+
+
+def is_law(name: str) -> bool:
+    return bool(LAW_WORDS.search(name))
+
+
 def is_person(name: str) -> bool:
     """Two to four capitalised words, not an organisation: "Blake Lively", "Lewis J. Liman"."""
     words = name.split()
-    return 2 <= len(words) <= 5 and not is_organisation(name)
+    return 2 <= len(words) <= 5 and not is_organisation(name) and not is_law(name)
 
 
 def role_kind(words: str) -> str:

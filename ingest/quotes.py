@@ -24,7 +24,8 @@ SPEECH = (
     r"states|argued|argues|claimed|claims|insisted|insists|continued|continues|warned|warns|"
     r"asked|asks|replied|replies|recalled|recalls|testified|testifies|declared|declares|"
     r"acknowledged|admitted|suggested|remarked|observed|maintained|contended|countered|"
-    r"responded|conceded|emphasized|stressed|concluded)"
+    r"responded|conceded|emphasized|stressed|concluded|contends|alleges|alleged|asserts|"
+    r"asserted|provides|provided|held|holds|reasoned)"
 )
 # Verbs a sentence uses to put a short quoted phrase in someone's mouth.
 CHARACTERISE = re.compile(
@@ -48,7 +49,35 @@ GROUP = re.compile(
     re.I,
 )
 _CLOSE = '”"'
-_ADVERBS = re.compile(r"\s+(?:also|later|further|then|again|previously|separately)$", re.I)
+_ADVERBS = re.compile(
+    r"\s+(?:also|later|further|then|again|previously|separately|next|now|first|similarly|"
+    r"additionally|finally)$",
+    re.I,
+)
+# "Finally, she alleged that …": the words that open a clause are not the speaker.
+_OPENERS = re.compile(
+    r"^(?:finally|next|first|second|third|moreover|additionally|further|furthermore|also|"
+    r"however|here|thus|again|instead|similarly|in\s+addition|on\s+appeal|on\s+remand|"
+    r"in\s+short),?\s+",
+    re.I,
+)
+# A court's quotation is the words of the authority cited right after it: a case
+# ("Richardson v. Axion Logistics, L.L.C., 780 F.3d 304"), its short form ("Twombly, 550 U.S.
+# at 570"), the one cited last ("Id."), or a code ("TEX. INS. CODE § 4001.003").
+_CASE = r"(?:[A-Z][^;()“”\"\n]{0,100}?\s+v\.\s+[^;()“”\"\n]{1,100}?)"
+_REPORTER = r"\d+\s+[A-Z][\w.]*(?:\s?\d?[a-z]{1,2})?(?:\s+[A-Z][\w.]*)?\s+(?:at\s+)?\d+"
+_CITED_AFTER = re.compile(
+    r"^[\s.,;:]*(?:\((?:internal|citation|quotation|emphasis|alteration|footnote)[^)]*\)[\s.,]*)*"
+    rf"(?:(?P<id>Id\.)|(?P<case>{_CASE}),\s+{_REPORTER}"
+    rf"|(?P<short>[A-Z][\w.'’&-]+(?:\s+[A-Z][\w.'’&-]+)?),\s+{_REPORTER}"
+    r"|(?P<code>(?:[A-Z][A-Za-z.&]*\s+){1,5}§))"
+)
+# “…” inside the parenthetical that follows a case: "Cruz v. Andrews, 364 S.W.3d 817, 823
+# (Tex. 2012) (“…”)".
+_CITED_BEFORE = re.compile(
+    rf"(?P<case>{_CASE}),\s+{_REPORTER}(?:,\s*\d+)?(?:\s*\([^()]*\))?\s*\(\s*(?:quoting\s+)?$"
+)
+_ANY_CASE = re.compile(rf"(?P<case>{_CASE}),\s+{_REPORTER}")
 
 
 def quotes_in(doc_id: str, text: str) -> list[Quote]:
@@ -173,7 +202,7 @@ _LATER = re.compile(
 # Before the opening mark: X said: “…” / according to X, “…” / X told the court that “…”
 _BEFORE = re.compile(
     rf"(?:(?i:according\s+to)\s+(?P<according>[^,.;]{{2,80}})|(?P<who>[A-Z][^.;“\"\n]{{1,120}}?)\s+"
-    rf"(?:{SPEECH})(?:\s+[^,.;:“\"]{{1,40}}?)?)\s*[,:]?\s*(?:that\s+)?$"
+    rf"(?:{SPEECH})(?:\s+that\b[^;“\"\n]{{1,220}}?|\s+[^,.;:“\"]{{1,40}}?)?)\s*[,:]?\s*(?:that\s+)?$"
 )
 
 
@@ -188,6 +217,9 @@ def _attribution(
     after = text[end : min(next_start, para_end)]
     # “…,” X said: the attribution follows a quotation that closes its clause.
     closes_clause = text[end - 2 : end - 1] in (",", ".", "!", "?") or after.startswith(",")
+    cited = _cited_authority(text, start, end, para_start, para_end)
+    if cited:
+        return cited, "", False, None
     match = _AFTER.match(after) if closes_clause else None
     if match:
         group = "who_after" if match.group("who_after") else "who"
@@ -216,6 +248,31 @@ def _attribution(
     return "", "", False, None
 
 
+def _cited_authority(text: str, start: int, end: int, para_start: int, para_end: int) -> str:
+    """The case or code a court's quotation is cited to, if a citation follows it (or it
+    stands in a citing parenthetical); "" otherwise."""
+    found = _CITED_AFTER.match(text[end : min(para_end, end + 300)])
+    if found is None:
+        before = _CITED_BEFORE.search(text[max(para_start, start - 300) : start])
+        return _case_name(before.group("case")) if before else ""
+    if found.group("id"):  # "Id.": the authority cited last before the quotation
+        cases = list(_ANY_CASE.finditer(text[max(0, start - 2000) : start]))
+        return _case_name(cases[-1].group("case")) if cases else ""
+    if found.group("case"):
+        return _case_name(found.group("case"))
+    if found.group("short"):
+        return found.group("short")
+    return found.group("code").strip()
+
+
+def _case_name(case: str) -> str:
+    """ "See, e.g., Richardson v. Axion Logistics, L.L.C." -> "Richardson v. Axion Logistics,
+    L.L.C."."""
+    return re.sub(
+        r"^(?:(?:see|cf\.|accord|but|also|e\.g\.,?|quoting)\s+)+", "", case.strip(), flags=re.I
+    )
+
+
 def _resolve(
     text: str,
     quotations: list[tuple[int, int]],
@@ -226,8 +283,12 @@ def _resolve(
 ) -> tuple[str, str, bool, tuple[int, int] | None]:
     """A speaker from the words of an attribution: a name (with its role), a group, an
     organisation, or a role or pronoun standing for the person last named."""
-    who = _ADVERBS.sub("", who.strip(" ,"))
+    who = _ADVERBS.sub("", _OPENERS.sub("", who.strip(" ,")))
+    who = re.sub(r"\s+(?:has|have|had|is|was|also|has\s+also)$", "", who)  # "This Court has held"
+    who = re.sub(r",\s+(?:however|therefore|thus|too)$", "", who)
     span = (offset, offset + len(who))
+    if who.lower() in ("it", "this", "that", "there", "which", "who", "first", "second", "third"):
+        return "", "", False, None  # "It provides": what "it" is, the clause does not say
     if re.match(r"^(?:a|an)\s", who, re.I) and PERSON_NOUNS.search(who) and not names(who, known):
         return who, "", False, span  # "a legal expert told Digital": someone unnamed
     if who.lower() in PRONOUNS or re.match(r"^the\s", who, re.I) and PERSON_NOUNS.search(who):

@@ -84,3 +84,32 @@ def test_according_to_and_said_x():
         "According to Lee Park, “the filing was late by a day.”\n“We disagree,” said Omar Haddad.\n"
     )
     assert [q.speaker for q in quotes_in("d", text)] == ["Lee Park", "Omar Haddad"]
+
+
+OPINION = (
+    "Under Texas law, promissory estoppel requires “evidence of a promise and reliance.” "
+    "Comiskey v. FH Partners, LLC, 373 S.W.3d 620, 635 (Tex. App. 2012). A promise "
+    "“must be more than mere speculation.” Id. A complaint must state a claim “plausible on "
+    "its face.” Twombly, 550 U.S. at 570. The Code says an agent excludes “an employer "
+    "acting for its employees.” TEX. INS. CODE § 4001.003(1)(B).\n"
+    "On appeal, Ms. St. Pierre argues that (1) the court erred, because the insurer "
+    "“implicitly promised the City” coverage; and (2) the rest fails.\n"
+    "The policy is short. It provides: “No coverage begins before approval.”\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("words", "speaker"),
+    [
+        ("evidence of a promise", "Comiskey v. FH Partners, LLC"),  # the case cited after it
+        ("mere speculation", "Comiskey v. FH Partners, LLC"),  # "Id.": the case cited last
+        ("plausible on", "Twombly"),  # a short citation
+        ("an employer", "TEX. INS. CODE §"),  # a code
+        ("implicitly promised", "St. Pierre"),  # "X argues that (1) ... because it “…”"
+        ("No coverage", ""),  # "It provides": the clause does not say what "it" is
+    ],
+)
+def test_a_court_quotes_the_authority_it_cites_and_the_party_whose_argument_it_reports(
+    words, speaker
+):
+    assert speaker_of(quotes_in("opinion", OPINION), words) == speaker

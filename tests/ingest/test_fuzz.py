@@ -4,7 +4,9 @@ stored or named with its reason; the batch never stops and the case stays consis
 from __future__ import annotations
 
 import io
+import json
 import random
+from collections import Counter
 import zipfile
 from pathlib import Path
 
@@ -93,3 +95,16 @@ def test_damaged_files_are_ingested_or_named_with_their_reason(tmp_path, store):
     stored = {o.doc_id for o in report.outcomes if o.status in ("added", "unchanged")}
     assert stored == {r.doc_id for r in records}
     assert report.count("added") > 0 and report.count("failed") > 0
+    _record(report)
+
+
+def _record(report) -> None:  # type: ignore[no-untyped-def]
+    """What happened to the damaged files, per format and reason (for BENCHMARKS.md)."""
+    summary: dict[str, Counter[str]] = {}
+    for outcome in report.outcomes:
+        kind = Path(outcome.path).suffix
+        reason = outcome.reason.split(":")[0].split("(")[0].strip() if outcome.reason else ""
+        summary.setdefault(kind, Counter())[f"{outcome.status} {reason}".strip()] += 1
+    out = Path(__file__).resolve().parents[2] / "artifacts" / "fuzz.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps({k: dict(v) for k, v in summary.items()}, indent=1))

@@ -262,11 +262,15 @@ def fill(question: Question, sentence: str) -> Statement | None:
         found.sort(key=lambda s: not s.covers(sentence))
     elif question.roles:
         sides = {_side(m) for m in _SIDES.findall(question.text)}
+        stated = statements(sentence)
+        # "Judge Conner dissented": a dissenting judge did not write the court's opinion.
+        dissenters = {s.value for s in stated if s.role == "dissent"}
         found = [
             s
-            for s in statements(sentence)
+            for s in stated
             if s.role in question.roles
             and not (s.role == "counsel" and sides and s.side and not sides & _sides_of(s.side))
+            and not ("author" in question.roles and s.role == "judge" and s.value in dissenters)
         ]
         found.sort(key=lambda s: question.roles.index(s.role))
     else:

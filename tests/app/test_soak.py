@@ -29,7 +29,7 @@ QUESTIONS = {
     "Who are Blake Lively’s lawyers?": "Mike Gottlieb and Esra Hudson",
     "How much did Baldoni sue Lively and Reynolds for?": "$400 million",
     "Which judge is hearing the case?": "Lewis Liman",
-    "When is the mediation deadline?": "June 2, 2025",
+    "How did Baldoni’s lawyer describe the subpoenas?": "fishing expedition",
 }
 
 
@@ -80,10 +80,11 @@ class Session:
 
         question = list(QUESTIONS)[(self.number + round_) % len(QUESTIONS)]
         answer = self.ask(question)
-        # With forty sessions' memos in the case, "the documents do not say" can happen (it is
-        # counted); an answer that is wrong, or rests on someone's memo, never may.
+        # Forty sessions' memos in the case must not crowd the article out: every question is
+        # answered, rightly, and never from someone's memo.
         if not answer["answerable"]:
             self.refused += 1
+            self.errors.append(f"{question!r} was refused: {answer['notice']!r}")
         elif QUESTIONS[question] not in answer["answer"] or any(
             "memo-s" in c["source"] for c in answer["citations"]
         ):

@@ -48,3 +48,12 @@ def test_headings_and_headlines_are_fragments_but_data_rows_and_sentences_are_no
     sentence, fragment
 ):
     assert is_fragment(sentence) is fragment
+
+
+def test_a_dissenting_judge_is_not_the_author_of_the_opinion():
+    from assistant.questions import fill
+
+    asked = Question.parse("Who wrote the Appeals Board's opinion?")
+    assert fill(asked, "Judge Timothy W. Conner dissented.") is None
+    wrote = fill(asked, "Judge David F. Hensley delivered the opinion of the Appeals Board.")
+    assert wrote is not None and wrote.value == "David F. Hensley"

@@ -6,8 +6,8 @@ from __future__ import annotations
 import io
 import json
 import random
-from collections import Counter
 import zipfile
+from collections import Counter
 from pathlib import Path
 
 import pytest

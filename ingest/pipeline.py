@@ -26,6 +26,7 @@ from ingest.chunking import chunk_document
 from ingest.desk import DESK, desk_of
 from ingest.desk import to_json as desk_json
 from ingest.loaders import LoadOptions, parse_document, supported_suffixes
+from ingest.positions import POSITIONS, positions_json
 
 log = logging.getLogger(__name__)
 
@@ -189,8 +190,17 @@ def _ingest_bytes(
         ocr_pages=parsed.ocr_pages,
     )
     extras = {DESK: desk_json(desk_of(doc_id, parsed))}
+    if parsed.words:
+        extras[POSITIONS] = positions_json(parsed.words)
     store.write_document(
-        record, parsed.text, chunks, pages=parsed.pages, chunker=chunker, extras=extras
+        record,
+        parsed.text,
+        chunks,
+        pages=parsed.pages,
+        chunker=chunker,
+        extras=extras,
+        # The case keeps a PDF's file, to show a quote on the page as the court has it.
+        original=data if parsed.kind == "pdf" else None,
     )
     _drop_versions(store, previous)
     status: Status = "updated" if previous or existing else "added"
@@ -220,7 +230,8 @@ def _document_lock(case: str, doc_id: str) -> threading.Lock:
 
 
 # Bumped when a format's reading changes, so the next ingest re-processes those files only.
-READER_VERSIONS = {".pdf": "pdfium-2"}
+# pdfium-3: word positions and the original file are kept for the page view.
+READER_VERSIONS = {".pdf": "pdfium-3"}
 
 
 def chunker_signature(settings: IngestSettings, suffix: str = "") -> str:

@@ -163,7 +163,7 @@ TrueWord = tuple[int, str, float, float, float, float]
 def write_known_pdf(
     path: Path, pages: list[list[str]], *, size: float = 12, pitch: float = 22
 ) -> list[TrueWord]:
-    """A text PDF of `pages` (lines in Helvetica from 1.2 inches down the page), and the box of
+    """A text PDF of `pages` (lines in Helvetica from 1.8 inches down the page), and the box of
     every word as reportlab places it: x from the widths of the text before it, y from the
     font's ascent and descent."""
     from reportlab.lib.pagesizes import letter
@@ -177,7 +177,7 @@ def write_known_pdf(
     for number, lines in enumerate(pages, start=1):
         pdf.setFont("Helvetica", size)
         for index, line in enumerate(lines):
-            baseline = height - 86 - index * pitch
+            baseline = height - 130 - index * pitch
             pdf.drawString(72, baseline, line)
             x = 72.0
             for word in line.split(" "):

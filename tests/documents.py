@@ -256,3 +256,21 @@ def write_two_column_pdf(path: Path, left: list[str], right: list[str]) -> Path:
     pdf.showPage()
     pdf.save()
     return path
+
+
+# A three-page order whose answer stands on its last page, and a scanned opinion page: the
+# page view's fixtures (the quotes' words' boxes come from write_known_pdf / write_known_scan).
+ORDER_PAGES = [
+    ["ORDER ON THE MOTION TO DISMISS", "The plaintiff filed a complaint in the district court."],
+    ["The defendant answered the complaint within the time allowed."],
+    [
+        "The hearing on the motion was held on March 3, 2021 before Judge Alma Reyes,",
+        "who granted the motion in part and denied it in part.",
+    ],
+]
+BOARD_SCAN = [
+    "WORKERS COMPENSATION APPEALS BOARD",
+    "The employer filed a motion for summary judgment.",
+    "We reverse the decision and remand the case.",
+    "Judge Hensley delivered the opinion of the Board.",
+]

@@ -13,22 +13,14 @@ from casefile.kernel.errors import DocumentNotFound, PageUnavailable
 from casefile.kernel.records import Citation
 from casefile.kernel.settings import IngestSettings, PagesSettings
 from ingest.pipeline import ingest_paths
-from tests.documents import write_known_pdf, write_known_scan, write_two_column_pdf
+from tests.documents import (
+    BOARD_SCAN,
+    ORDER_PAGES,
+    write_known_pdf,
+    write_known_scan,
+    write_two_column_pdf,
+)
 
-FILING = [
-    ["ORDER ON THE MOTION TO DISMISS", "The plaintiff filed a complaint in the district court."],
-    ["The defendant answered the complaint within the time allowed."],
-    [
-        "The hearing on the motion was held on March 3, 2021 before Judge Alma Reyes,",
-        "who granted the motion in part and denied it in part.",
-    ],
-]
-SCAN = [
-    "WORKERS COMPENSATION APPEALS BOARD",
-    "The employer filed a motion for summary judgment.",
-    "We reverse the decision and remand the case.",
-    "Judge Hensley delivered the opinion of the Board.",
-]
 needs_tesseract = pytest.mark.skipif(
     shutil.which("tesseract") is None, reason="OCR needs Debian's tesseract-ocr (make install)"
 )
@@ -90,7 +82,7 @@ def assert_highlight_covers(boxes, truth, quote, page):
 
 
 def test_a_quote_in_a_text_pdf_is_highlighted_over_its_words(case, view, tmp_path):
-    truth = write_known_pdf(tmp_path / "order.pdf", FILING)
+    truth = write_known_pdf(tmp_path / "order.pdf", ORDER_PAGES)
     record = add(case, tmp_path / "order.pdf")["order.pdf"]
     quote = "held on March 3, 2021 before Judge Alma Reyes, who granted the motion"
     placement = view.place(record.doc_id, *span_of(case, record, quote))
@@ -102,7 +94,7 @@ def test_a_quote_in_a_text_pdf_is_highlighted_over_its_words(case, view, tmp_pat
 @pytest.mark.integration
 @needs_tesseract
 def test_a_quote_in_a_scanned_pdf_is_highlighted_over_the_words_ocr_read(case, view, tmp_path):
-    truth = write_known_scan(tmp_path / "scan.pdf", SCAN)
+    truth = write_known_scan(tmp_path / "scan.pdf", BOARD_SCAN)
     record = add(case, tmp_path / "scan.pdf")["scan.pdf"]
     assert record.ocr_pages == (1,)
     quote = "Judge Hensley delivered the opinion"
@@ -114,7 +106,7 @@ def test_a_quote_in_a_scanned_pdf_is_highlighted_over_the_words_ocr_read(case, v
 def test_the_shown_page_is_marked_yellow_under_the_quote_and_white_elsewhere(case, view, tmp_path):
     from PIL import Image
 
-    write_known_pdf(tmp_path / "order.pdf", FILING)
+    write_known_pdf(tmp_path / "order.pdf", ORDER_PAGES)
     record = add(case, tmp_path / "order.pdf")["order.pdf"]
     shown = view.show(record.doc_id, span=span_of(case, record, "March 3, 2021"), width=800)
     assert (shown.page, shown.pages, shown.notice) == (3, 3, "")
@@ -154,7 +146,7 @@ def test_a_quote_the_extractor_read_across_columns_is_not_placed_and_the_page_sa
 
 
 def test_a_pdf_ingested_without_positions_says_so_instead_of_guessing(case, view, tmp_path):
-    write_known_pdf(tmp_path / "order.pdf", FILING)
+    write_known_pdf(tmp_path / "order.pdf", ORDER_PAGES)
     record = add(case, tmp_path / "order.pdf")["order.pdf"]
     case._extras.delete(ids=[f"{record.doc_id}:positions"])  # as before positions were kept
     shown = view.show(record.doc_id, span=span_of(case, record, "March 3, 2021"))
@@ -163,7 +155,7 @@ def test_a_pdf_ingested_without_positions_says_so_instead_of_guessing(case, view
 
 
 def test_a_page_away_from_the_quote_says_where_the_quote_is(case, view, tmp_path):
-    write_known_pdf(tmp_path / "order.pdf", FILING)
+    write_known_pdf(tmp_path / "order.pdf", ORDER_PAGES)
     record = add(case, tmp_path / "order.pdf")["order.pdf"]
     shown = view.show(record.doc_id, 2, span=span_of(case, record, "March 3, 2021"))
     assert shown.page == 2 and shown.boxes == ()
@@ -172,7 +164,7 @@ def test_a_page_away_from_the_quote_says_where_the_quote_is(case, view, tmp_path
 
 @pytest.mark.parametrize("asked", ["0123456789abcdef", "../../etc/passwd", "/etc/passwd"])
 def test_a_document_that_is_not_in_the_case_is_refused(case, view, tmp_path, asked):
-    write_known_pdf(tmp_path / "order.pdf", FILING)
+    write_known_pdf(tmp_path / "order.pdf", ORDER_PAGES)
     add(case, tmp_path / "order.pdf")
     with pytest.raises(DocumentNotFound, match="no document"):
         view.show(asked, 1)
@@ -184,7 +176,7 @@ def test_a_document_of_another_case_is_refused(settings, fake_embeddings, view, 
     from vectorstore.cases import open_case
 
     other = open_case(settings, "other", embeddings=fake_embeddings)
-    write_known_pdf(tmp_path / "order.pdf", FILING)
+    write_known_pdf(tmp_path / "order.pdf", ORDER_PAGES)
     record = add(other, tmp_path / "order.pdf")["order.pdf"]
     with pytest.raises(DocumentNotFound, match="case 'pages'"):
         view.show(record.doc_id, 1)
@@ -193,7 +185,7 @@ def test_a_document_of_another_case_is_refused(settings, fake_embeddings, view, 
 def test_a_text_document_has_no_page_and_a_missing_page_is_named(case, view, tmp_path):
     note = tmp_path / "note.txt"
     note.write_text("The clerk moved the hearing to May 2, 2025.", encoding="utf-8")
-    write_known_pdf(tmp_path / "order.pdf", FILING)
+    write_known_pdf(tmp_path / "order.pdf", ORDER_PAGES)
     records = add(case, note, tmp_path / "order.pdf")
     with pytest.raises(PageUnavailable, match="not a PDF"):
         view.show(records["note.txt"].doc_id, 1)
@@ -202,7 +194,7 @@ def test_a_text_document_has_no_page_and_a_missing_page_is_named(case, view, tmp
 
 
 def test_a_pdf_whose_file_is_not_kept_here_asks_to_ingest_it_again(case, view, tmp_path):
-    write_known_pdf(tmp_path / "order.pdf", FILING)
+    write_known_pdf(tmp_path / "order.pdf", ORDER_PAGES)
     record = add(case, tmp_path / "order.pdf")["order.pdf"]
     case.original(record.doc_id).unlink()
     with pytest.raises(PageUnavailable, match="ingest it again"):
@@ -242,7 +234,7 @@ def test_the_cache_stays_within_its_size(case, settings, tmp_path):
 
 
 def test_ask_json_gives_each_pdf_citation_its_boxes(case, view, tmp_path):
-    write_known_pdf(tmp_path / "order.pdf", FILING)
+    write_known_pdf(tmp_path / "order.pdf", ORDER_PAGES)
     record = add(case, tmp_path / "order.pdf")["order.pdf"]
     start, end = span_of(case, record, "March 3, 2021 before Judge Alma Reyes,")
     text = case.document_text(record.doc_id)

@@ -7,18 +7,10 @@ import pytest
 from PIL import Image
 
 from tests.cli.test_cli import casefile
-from tests.documents import write_known_pdf
+from tests.documents import ORDER_PAGES, write_known_pdf
 
 pytestmark = pytest.mark.integration
 
-FILING = [
-    ["ORDER ON THE MOTION TO DISMISS", "The plaintiff filed a complaint in the district court."],
-    ["The defendant answered the complaint within the time allowed."],
-    [
-        "The hearing on the motion was held on March 3, 2021 before Judge Alma Reyes,",
-        "who granted the motion in part and denied it in part.",
-    ],
-]
 QUESTION = "When was the hearing on the motion held?"
 
 
@@ -26,7 +18,7 @@ QUESTION = "When was the hearing on the motion held?"
 def filing(tmp_path):
     folder = tmp_path / "docs"
     folder.mkdir()
-    write_known_pdf(folder / "order.pdf", FILING)
+    write_known_pdf(folder / "order.pdf", ORDER_PAGES)
     (folder / "note.txt").write_text(
         "Clerk's note. The status conference was moved to May 2, 2025.", encoding="utf-8"
     )

@@ -224,12 +224,12 @@ def test_the_cache_stays_within_its_size(case, settings, tmp_path):
     write_known_pdf(tmp_path / "long.pdf", [[f"Paragraph {n}."] for n in range(12)])
     record = add(case, tmp_path / "long.pdf")["long.pdf"]
     cache = tmp_path / "cache"
-    small = PageView(case, PagesSettings(width=400, cache_mb=0.02), cache=cache)
+    small = PageView(case, PagesSettings(width=400, cache_mb=0.004), cache=cache)
     for page in range(1, 13):
         small.show(record.doc_id, page)
     kept = list(cache.glob("*/*.png"))
     assert 0 < len(kept) < 12
-    assert sum(p.stat().st_size for p in kept) <= 0.02 * 1024 * 1024
+    assert sum(p.stat().st_size for p in kept) <= 0.004 * 1024 * 1024
     assert cache / record.doc_id / "p12-w400-plain.png" in kept  # the latest stays
 
 

@@ -163,6 +163,9 @@ def _ingest_bytes(
 
     existing = store.record(doc_id)
     if existing and existing.complete and store.chunker_of(doc_id) == chunker:
+        if existing.kind == "pdf" and store.original(doc_id) is None:
+            # Ingested on another machine sharing the Chroma server: keep the file here too.
+            store.keep_original(doc_id, data)
         _drop_versions(store, previous)
         reason = "" if existing.source == source else f"same content as {existing.source}"
         return FileOutcome(path, "unchanged", doc_id, existing.chunk_count, reason, existing.title)

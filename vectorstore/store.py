@@ -205,8 +205,8 @@ class CaseStore:
                 ids=[record.doc_id], embeddings=[[0.0]], documents=[text], metadatas=[pending]
             )
             self._delete_chunks(record.doc_id)  # leftovers of an earlier, interrupted write
-            if original is not None and self._originals is not None:
-                self._originals.keep(record.doc_id, original)
+            if original is not None:
+                self.keep_original(record.doc_id, original)
             for batch_start in range(0, len(chunks), WRITE_BATCH):
                 self._add_chunk_batch(record, chunks[batch_start : batch_start + WRITE_BATCH])
                 if batch_start:
@@ -296,6 +296,11 @@ class CaseStore:
             meta["doc_id"]: data
             for meta, data in zip(got["metadatas"] or [], got["documents"] or [], strict=True)
         }
+
+    def keep_original(self, doc_id: str, data: bytes) -> None:
+        """Keep `data` as the original file of `doc_id` (a store without a folder keeps none)."""
+        if self._originals is not None:
+            self._originals.keep(doc_id, data)
 
     def original(self, doc_id: str) -> Path | None:
         """The kept original file of a document of this case, or None (not a PDF, ingested

@@ -116,3 +116,21 @@ def test_a_document_id_that_is_a_path_never_names_a_file(settings, fake_embeddin
 
     store = open_case(settings, "filings", embeddings=fake_embeddings)
     assert store.original("../../etc/passwd") is None
+
+
+def test_another_machine_sharing_the_store_keeps_the_file_when_it_ingests_it(
+    tmp_path, settings, fake_embeddings
+):
+    from vectorstore.store import CaseStore, make_client
+
+    client = make_client(settings)
+    path = tmp_path / "order.pdf"
+    write_known_pdf(path, [["The motion is denied."]])
+    here = CaseStore(client, "shared", fake_embeddings, folder=tmp_path / "here")
+    there = CaseStore(client, "shared", fake_embeddings, folder=tmp_path / "there")
+    ingest_paths([path], here, IngestSettings())
+    [record] = there.records()
+    assert there.original(record.doc_id) is None  # its chunks are shared, its file is not
+    report = ingest_paths([path], there, IngestSettings())
+    assert report.count("unchanged") == 1
+    assert there.original(record.doc_id).read_bytes() == path.read_bytes()

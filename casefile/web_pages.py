@@ -211,6 +211,9 @@ class PageViewPanel:
         citation = next((c for c in pdf_citations(answer) if c.n == state["n"]), None)
         if citation is None:
             return gr.skip(), gr.skip(), state
-        last = max(self.pages_of(case_name).document(citation.doc_id).page_count, 1)
+        try:
+            last = max(self.pages_of(case_name).document(citation.doc_id).page_count, 1)
+        except CasefileError as exc:  # removed from the case since the answer
+            return error_html(str(exc)), gr.skip(), state
         page = min(last, max(1, int(state.get("page") or 1) + step))
         return self.render(chosen, case_name, state["n"], page)

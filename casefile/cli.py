@@ -9,7 +9,7 @@ import sys
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
@@ -20,6 +20,9 @@ from casefile.console import CaseOption, err, load_settings, out
 from casefile.kernel.errors import CasefileError, UnknownModel
 from casefile.kernel.records import OCR_NOTE, Answer
 from casefile.kernel.settings import Settings
+
+if TYPE_CHECKING:
+    from assistant import CaseAssistant
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
@@ -233,6 +236,8 @@ def ask(
     from assistant.models import ModelSpec
 
     settings = load_settings(case)
+    if page_images and not export:
+        raise typer.BadParameter("--page-images goes with --export DIR", param_hint="--page-images")
     if model:
         try:
             ModelSpec.parse(model)
@@ -249,21 +254,25 @@ def ask(
             date_to=until.date() if until else None,
         )
     if export:
-        _export_answer(answer, settings, export, page_images)
+        _export_answer(answer, assistant, settings, export, page_images)
     if as_json:
         from assistant.pages import with_boxes
 
-        payload = with_boxes(answer.to_json(), page_commands.page_view(settings), answer.citations)
+        view = page_commands.page_view(settings, assistant.store)
+        payload = with_boxes(answer.to_json(), view, answer.citations)
         print(json.dumps(payload, indent=2, ensure_ascii=False))
         return
     print_answer(answer)
 
 
-def _export_answer(answer: Answer, settings: Settings, folder: Path, page_images: bool) -> None:
+def _export_answer(
+    answer: Answer, assistant: CaseAssistant, settings: Settings, folder: Path, page_images: bool
+) -> None:
     from casefile.render import export_markdown, page_image_writer
 
     folder.mkdir(parents=True, exist_ok=True)
-    images = page_image_writer(page_commands.page_view(settings), folder) if page_images else None
+    view = page_commands.page_view(settings, assistant.store)
+    images = page_image_writer(view, folder) if page_images else None
     path = folder / "answer.md"
     path.write_text(export_markdown([answer], settings.case, images), encoding="utf-8")
     err.print(f"wrote {escape(str(path))}")

@@ -14,6 +14,7 @@ from casefile.console import CaseOption, err, load_settings, out
 
 if TYPE_CHECKING:
     from assistant.pages import PageView
+    from casefile.kernel.index import CaseIndex
     from casefile.kernel.settings import Settings
 
 # "3f2a9c1d0b7e4a61:1200-1290": a document and a span of its stored text, as `ask` prints
@@ -21,13 +22,14 @@ if TYPE_CHECKING:
 CITATION = re.compile(r"^(?P<doc>.+):(?P<start>\d+)-(?P<end>\d+)$")
 
 
-def page_view(settings: Settings) -> PageView:
-    """The page view of the settings' case, its renders cached in the case's folder."""
+def page_view(settings: Settings, store: CaseIndex | None = None) -> PageView:
+    """The page view of the settings' case (or of `store`, already open), its renders cached
+    in the case's folder."""
     from assistant.pages import PageView
     from vectorstore.cases import open_case
 
-    store = open_case(settings, create=False)
-    return PageView(store, settings.pages, cache=settings.case_dir(settings.case) / "page-cache")
+    store = store or open_case(settings, create=False)
+    return PageView(store, settings.pages, cache=settings.case_dir(store.case) / "page-cache")
 
 
 def show(

@@ -65,3 +65,8 @@ def test_the_markdown_export_can_carry_the_highlighted_pages(filing, tmp_path):
     assert len(images) >= 1
     name = images[0].name
     assert f"![page 3 as filed](pages/{name}) (the quote highlighted)" in markdown
+
+
+def test_page_images_without_an_export_folder_is_a_usage_error():
+    wrong = casefile("ask", QUESTION, "--page-images", check=False)
+    assert wrong.returncode == 2 and "--page-images goes with --export" in wrong.stderr

@@ -9,16 +9,20 @@ import sys
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
 from rich.table import Table
 
-from casefile import desk_commands
+from casefile import desk_commands, page_commands
 from casefile.console import CaseOption, err, load_settings, out
 from casefile.kernel.errors import CasefileError, UnknownModel
 from casefile.kernel.records import OCR_NOTE, Answer
+from casefile.kernel.settings import Settings
+
+if TYPE_CHECKING:
+    from assistant import CaseAssistant
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
@@ -208,13 +212,30 @@ def ask(
         datetime | None,
         typer.Option(formats=["%Y-%m-%d"], help="Only documents dated up to this day."),
     ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the answer as JSON.")] = False,
+    as_json: Annotated[
+        bool,
+        typer.Option("--json", help="Print the answer as JSON (citations with their page boxes)."),
+    ] = False,
+    export: Annotated[
+        Path | None,
+        typer.Option("--export", help="Also write the answer as Markdown into this folder."),
+    ] = None,
+    page_images: Annotated[
+        bool,
+        typer.Option(
+            "--page-images",
+            help="With --export: the page of each citation into a PDF as a PNG beside it, "
+            "the quote highlighted.",
+        ),
+    ] = False,
 ) -> None:
     """Answer a question from a case's documents, citing the passages it rests on."""
     from assistant import CaseAssistant
     from assistant.models import ModelSpec
 
     settings = load_settings(case)
+    if page_images and not export:
+        raise typer.BadParameter("--page-images goes with --export DIR", param_hint="--page-images")
     if model:
         try:
             ModelSpec.parse(model)
@@ -230,10 +251,29 @@ def ask(
             date_from=since.date() if since else None,
             date_to=until.date() if until else None,
         )
+    if export:
+        _export_answer(answer, assistant, settings, export, page_images)
     if as_json:
-        print(json.dumps(answer.to_json(), indent=2, ensure_ascii=False))
+        from assistant.pages import with_boxes
+
+        view = page_commands.page_view(settings, assistant.store)
+        payload = with_boxes(answer.to_json(), view, answer.citations)
+        print(json.dumps(payload, indent=2, ensure_ascii=False))
         return
     print_answer(answer)
+
+
+def _export_answer(
+    answer: Answer, assistant: CaseAssistant, settings: Settings, folder: Path, page_images: bool
+) -> None:
+    from casefile.render import export_markdown, page_image_writer
+
+    folder.mkdir(parents=True, exist_ok=True)
+    view = page_commands.page_view(settings, assistant.store)
+    images = page_image_writer(view, folder) if page_images else None
+    path = folder / "answer.md"
+    path.write_text(export_markdown([answer], settings.case, images), encoding="utf-8")
+    err.print(f"wrote {escape(str(path))}")
 
 
 def print_answer(answer: Answer) -> None:
@@ -258,7 +298,9 @@ def print_answer(answer: Answer) -> None:
         if c.ocr:
             out.print(f"    [bold yellow]{escape(OCR_NOTE)}[/]", soft_wrap=True)
         out.print(f"    “{escape(c.quote)}”", soft_wrap=True, highlight=False)
-        out.print(f"    [dim]{escape(c.source)}[/]", soft_wrap=True)
+        # A PDF's citation names itself as `casefile show` takes it, to see it on the page.
+        show = f" · {c.doc_id}:{c.start}-{c.end}" if c.page is not None else ""
+        out.print(f"    [dim]{escape(c.source)}{show}[/]", soft_wrap=True)
     if answer.unsupported:
         out.print("\n[bold red]Not supported by the documents (removed):[/]")
         for s in answer.unsupported:
@@ -454,6 +496,7 @@ def cases() -> None:
 
 
 desk_commands.register(app)  # quotes, timeline, people: listed after the core commands
+page_commands.register(app)  # show
 
 
 def main() -> None:

@@ -8,17 +8,28 @@ document shows as those characters and never runs.
 from __future__ import annotations
 
 import html
+import logging
 import re
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
 
+from casefile.kernel.errors import PageUnavailable
 from casefile.kernel.records import OCR_NOTE, Answer, Citation
+
+if TYPE_CHECKING:
+    from assistant.pages import PageView
+
+log = logging.getLogger(__name__)
 
 CONTEXT_CHARS = 320
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
 _URL = re.compile(r"^https?://[^\s<>\"']+$")
 
 DocumentText = Callable[[str], str]
+# A citation's page as an image file beside an export: (relative path, what to note), or None.
+PageImage = Callable[[Citation], tuple[str, str] | None]
 
 
 def safe_markdown(text: str) -> str:
@@ -152,16 +163,42 @@ def _paragraphs(text: str) -> str:
     return html.escape(text).replace("\n", "<br>")
 
 
-def export_markdown(answers: Sequence[Answer], case: str) -> str:
-    """A conversation (or one answer) as Markdown with footnote citations.
+def export_markdown(
+    answers: Sequence[Answer], case: str, page_image: PageImage | None = None
+) -> str:
+    """A conversation (or one answer) as Markdown with footnote citations; with
+    `page_image`, each footnote into a PDF shows its page with the quote highlighted.
 
     HTML in document text is escaped, so no Markdown viewer renders (or runs) it.
     """
-    lines = _export_lines(answers, case)
+    lines = _export_lines(answers, case, page_image)
     return html.escape("\n".join(lines), quote=False) + "\n"
 
 
-def _export_lines(answers: Sequence[Answer], case: str) -> list[str]:
+def page_image_writer(view: PageView, folder: Path, width: int | None = None) -> PageImage:
+    """Writes the page of each citation into a PDF, the quote highlighted, as
+    `folder/pages/<doc>-<start>-<end>.png`; a document without a page to show gets none."""
+
+    def write(c: Citation) -> tuple[str, str] | None:
+        if c.page is None:
+            return None
+        name = f"pages/{c.doc_id[:12]}-{c.start}-{c.end}.png"
+        try:
+            shown = view.show(c.doc_id, span=(c.start, c.end), width=width)
+        except PageUnavailable as exc:
+            log.info("no page image for citation %s: %s", c.n, exc)
+            return None
+        target = folder / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(shown.png)
+        return name, shown.notice
+
+    return write
+
+
+def _export_lines(
+    answers: Sequence[Answer], case: str, page_image: PageImage | None = None
+) -> list[str]:
     stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     lines = [f"# Casefile: case “{case}”", "", f"Exported {stamp}.", ""]
     footnotes: list[str] = []
@@ -177,7 +214,8 @@ def _export_lines(answers: Sequence[Answer], case: str) -> list[str]:
             marks = ""
             for n in sentence.citations:
                 c = answer.citation(n)
-                footnotes.append(_footnote(len(footnotes) + 1, c))
+                image = page_image(c) if page_image else None
+                footnotes.append(_footnote(len(footnotes) + 1, c, image))
                 marks += f"[^{len(footnotes)}]"
             body.append(sentence.text + marks)
         lines += [" ".join(body), ""]
@@ -189,9 +227,13 @@ def _export_lines(answers: Sequence[Answer], case: str) -> list[str]:
     return lines + footnotes
 
 
-def _footnote(number: int, c: Citation) -> str:
+def _footnote(number: int, c: Citation, image: tuple[str, str] | None = None) -> str:
     where = ", ".join(
         p for p in (c.title, c.date or "", c.pages, c.source, OCR_NOTE if c.ocr else "") if p
     )
     quote = " ".join(c.quote.split())
-    return f"[^{number}]: {where}: “{quote}” (characters {c.start}–{c.end})"
+    note = f"[^{number}]: {where}: “{quote}” (characters {c.start}–{c.end})"
+    if image:
+        path, notice = image
+        note += f" ![{c.pages} as filed]({path}) {notice or '(the quote highlighted)'}"
+    return note

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import functools
 import logging
 import re
@@ -17,13 +18,22 @@ import gradio as gr
 from assistant import Answer, CaseAssistant
 from casefile.kernel.errors import CasefileError
 from casefile.kernel.settings import Settings, check_case_name
-from casefile.render import chat_markdown, export_markdown, safe_markdown, sources_html
+from casefile.render import (
+    chat_markdown,
+    export_markdown,
+    page_image_writer,
+    safe_markdown,
+    sources_html,
+)
 from casefile.web_desk import desk_tabs
+from casefile.web_pages import CSS as PAGE_CSS
+from casefile.web_pages import PageViewPanel
 
 log = logging.getLogger(__name__)
 
 LOOPBACK = {"127.0.0.1", "localhost", "::1"}
-CSS = """
+CSS = (
+    """
 .cf-sources mark { background: #ffe066; padding: 0 2px; }
 .cf-sources blockquote { border-left: 3px solid #999; margin: 6px 0; padding: 4px 10px; }
 .cf-sources .cf-meta { color: #666; font-size: 0.9em; margin: 2px 0; }
@@ -31,6 +41,8 @@ CSS = """
 .cf-unsupported s { color: #a00; }
 .cf-notice { background: #fff4e5; padding: 6px 10px; border-radius: 6px; }
 """
+    + PAGE_CSS
+)
 
 
 class Cases:
@@ -46,6 +58,7 @@ class Cases:
         self.embeddings = make_embeddings(settings.embedding, settings.home)
         self._assistants: dict[str, CaseAssistant] = {}
         self._desks: dict[str, Any] = {}
+        self._pages: dict[str, Any] = {}
         self._lock = threading.Lock()
         self._upload_locks: dict[str, threading.Lock] = {}
 
@@ -81,6 +94,18 @@ class Cases:
             if case not in self._desks:
                 self._desks[case] = CaseDesk(store)
             return self._desks[case]
+
+    def pages(self, case: str) -> Any:
+        """The page view of a case's PDFs (rendered pages cached in the case's folder)."""
+        from assistant.pages import PageView
+
+        store = self.assistant(case).store
+        with self._lock:
+            if case not in self._pages:
+                self._pages[case] = PageView(
+                    store, self.settings.pages, cache=self.settings.case_dir(case) / "page-cache"
+                )
+            return self._pages[case]
 
     def document_text(self, case: str, doc_id: str) -> str:
         return self.assistant(case).store.document_text(doc_id)
@@ -232,14 +257,20 @@ def build_app(settings: Settings) -> gr.Blocks:
             cases.assistant(case).store.delete_document(doc_id)
         return refresh(case)
 
-    def export(answers: list[Answer], case: str, last_only: bool):
+    def export(answers: list[Answer], case: str, last_only: bool, with_pages: bool = False):
         chosen = answers[-1:] if last_only else answers
         if not chosen:
             gr.Info("Ask a question first: there is nothing to export yet.")
             return gr.update(value=None, visible=False)
         folder = Path(tempfile.mkdtemp(prefix="casefile-export-"))
-        path = folder / ("casefile-answer.md" if last_only else "casefile-conversation.md")
-        path.write_text(export_markdown(chosen, case), encoding="utf-8")
+        name = "casefile-answer" if last_only else "casefile-conversation"
+        content = folder / name if with_pages else folder
+        content.mkdir(exist_ok=True)
+        images = page_image_writer(cases.pages(case), content) if with_pages else None
+        path = content / f"{name}.md"
+        path.write_text(export_markdown(chosen, case, images), encoding="utf-8")
+        if with_pages:  # the Markdown links its images by relative path: one zip holds both
+            path = Path(shutil.make_archive(str(folder / name), "zip", folder, name))
         return gr.update(value=str(path), visible=True)
 
     def ask_api(
@@ -254,9 +285,45 @@ def build_app(settings: Settings) -> gr.Blocks:
 
         `history` is the conversation so far as [question, answer] pairs, for follow-ups.
         """
+        from assistant.pages import with_boxes
+
         pairs = [tuple(pair) for pair in history or [] if len(pair) == 2]
         assistant = cases.assistant(case)
-        return assistant.ask(question, pairs, model=model, k=int(k), docs=docs or None).to_json()
+        answer = assistant.ask(question, pairs, model=model, k=int(k), docs=docs or None)
+        return with_boxes(answer.to_json(), cases.pages(case), answer.citations)
+
+    def page_api(
+        doc: str,
+        page: int | None = None,
+        start: int | None = None,
+        end: int | None = None,
+        width: int | None = None,
+        case: str = settings.case,
+    ) -> dict:
+        """A page of a PDF of the case (doc_id, id prefix or file name) as a PNG data URL,
+        with the quote `text[start:end]` highlighted; default page: the quote's.
+
+        Returns page, pages, image, boxes (of the quote on this page) and notice.
+        """
+        from assistant.pages import boxes_json
+
+        view = cases.pages(case)
+        record = view.store.find(doc)  # a document of the case, never a path opened
+        span = (int(start), int(end)) if start is not None and end is not None else None
+        shown = view.show(
+            record.doc_id,
+            int(page) if page else None,
+            span=span,
+            width=int(width) if width else None,
+        )
+        return {
+            "doc_id": shown.doc_id,
+            "page": shown.page,
+            "pages": shown.pages,
+            "image": "data:image/png;base64," + base64.b64encode(shown.png).decode("ascii"),
+            "notice": shown.notice,
+            **boxes_json(shown.placement),
+        }
 
     def remove_api(doc: str, case: str = settings.case) -> list[dict]:
         """Remove a document (doc_id, id prefix or file name) from a case; returns the
@@ -288,25 +355,30 @@ def build_app(settings: Settings) -> gr.Blocks:
             docs = gr.Dropdown(
                 [], value=[], multiselect=True, label="Only these documents", scale=2
             )
-        with gr.Tab("Chat", elem_id="cf-tab-chat"), gr.Row():
-            with gr.Column(scale=3):
-                chat = gr.Chatbot(
-                    label="Answers", height=520, sanitize_html=True, elem_id="cf-chat"
-                )
-                question = gr.Textbox(
-                    placeholder="Ask a question about the case…",
-                    label="Question",
-                    elem_id="cf-question",
-                    submit_btn=True,
-                )
-                with gr.Row():
-                    export_all = gr.Button("Export conversation (Markdown)", size="sm")
-                    export_last = gr.Button("Export last answer", size="sm")
-                exported = gr.File(label="Export", interactive=False, visible=False)
-            with gr.Column(scale=2):
-                sources = gr.HTML(
-                    sources_html(None, lambda d: ""), label="Sources", elem_id="cf-sources"
-                )
+        with gr.Tab("Chat", elem_id="cf-tab-chat"):
+            with gr.Row():
+                with gr.Column(scale=3):
+                    chat = gr.Chatbot(
+                        label="Answers", height=520, sanitize_html=True, elem_id="cf-chat"
+                    )
+                    question = gr.Textbox(
+                        placeholder="Ask a question about the case…",
+                        label="Question",
+                        elem_id="cf-question",
+                        submit_btn=True,
+                    )
+                    with gr.Row():
+                        export_all = gr.Button("Export conversation (Markdown)", size="sm")
+                        export_last = gr.Button("Export last answer", size="sm")
+                        with_pages = gr.Checkbox(
+                            False, label="with page images (zip)", elem_id="cf-export-pages"
+                        )
+                    exported = gr.File(label="Export", interactive=False, visible=False)
+                with gr.Column(scale=2):
+                    sources = gr.HTML(
+                        sources_html(None, lambda d: ""), label="Sources", elem_id="cf-sources"
+                    )
+            page_panel = PageViewPanel(cases.pages, answers, case)
         desk_tabs(cases.desk, cases.document_text, case)
         with gr.Accordion("Documents", open=False):
             files = gr.File(
@@ -326,32 +398,43 @@ def build_app(settings: Settings) -> gr.Blocks:
                 to_remove = gr.Dropdown([], label="Document to remove", scale=3)
                 remove_button = gr.Button("Remove", variant="stop", scale=1)
 
-        question.submit(
-            respond,
-            [question, chat, case, model, k, docs, answers],
-            [chat, sources, answers, question],
-            api_visibility="private",
+        page_panel.follow(
+            question.submit(
+                respond,
+                [question, chat, case, model, k, docs, answers],
+                [chat, sources, answers, question],
+                api_visibility="private",
+            )
         )
         add.click(upload, [files, case], [outcomes, docs, listing, to_remove], api_name="ingest")
         remove_button.click(
             remove_chosen, [case, to_remove], [docs, listing, to_remove], api_visibility="private"
         )
-        case.change(refresh, [case], [docs, listing, to_remove], api_visibility="private").then(
-            lambda: ([], [], sources_html(None, lambda d: "")),
-            None,
-            [chat, answers, sources],
-            api_visibility="private",
+        page_panel.clear(
+            case.change(refresh, [case], [docs, listing, to_remove], api_visibility="private").then(
+                lambda: ([], [], sources_html(None, lambda d: "")),
+                None,
+                [chat, answers, sources],
+                api_visibility="private",
+            )
         )
         export_all.click(
-            lambda a, c: export(a, c, False), [answers, case], exported, api_visibility="private"
+            lambda a, c, p: export(a, c, False, p),
+            [answers, case, with_pages],
+            exported,
+            api_visibility="private",
         )
         export_last.click(
-            lambda a, c: export(a, c, True), [answers, case], exported, api_visibility="private"
+            lambda a, c, p: export(a, c, True, p),
+            [answers, case, with_pages],
+            exported,
+            api_visibility="private",
         )
         app.load(refresh, [case], [docs, listing, to_remove], api_visibility="private")
         gr.api(user_errors(ask_api), api_name="ask")
         gr.api(user_errors(sources_api), api_name="sources")
         gr.api(user_errors(remove_api), api_name="remove")
+        gr.api(user_errors(page_api), api_name="page")
     app.queue(default_concurrency_limit=settings.app.concurrency)
     return app
 

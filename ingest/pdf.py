@@ -10,16 +10,26 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from casefile.kernel.errors import EmptyDocument, OcrUnavailable, UnreadableFile
+from casefile.kernel.errors import EmptyDocument, OcrUnavailable, PageUnavailable, UnreadableFile
 from casefile.kernel.records import Docket, ParsedDocument
 from ingest import docket as dockets
 from ingest.layout import Box, Line, Page, lay_out
 
+if TYPE_CHECKING:
+    from PIL.Image import Image
+
 log = logging.getLogger(__name__)
+
+# PDFium is not thread-safe: every call into it in this process (reading at ingest, and
+# rendering pages for the page view, which the web app does from several threads) holds
+# this lock. OCR runs outside it.
+PDFIUM_LOCK = threading.RLock()
 
 # A page with fewer characters than this in its text layer, and an image on it, is a scan.
 MIN_LAYER_CHARS = 20
@@ -41,18 +51,21 @@ def load_pdf(path: Path, data: bytes, options: PdfOptions = PdfOptions()) -> Par
     if header < 0 or header > 1024:
         raise UnreadableFile(path, "not a PDF (the file does not start with %PDF)")
     try:
-        pdf = pdfium.PdfDocument(data)
+        with PDFIUM_LOCK:
+            pdf = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
         if "password" in str(exc).lower():
             raise UnreadableFile(path, "encrypted PDF: it needs a password") from exc
         raise UnreadableFile(path, f"corrupt or unreadable PDF ({exc})") from exc
     try:
         pages, ocr_pages, skipped = _read_pages(pdf, path, options)
-        title_meta = _metadata_title(pdf)
+        with PDFIUM_LOCK:
+            title_meta = _metadata_title(pdf)
     except pdfium.PdfiumError as exc:
         raise UnreadableFile(path, f"corrupt or unreadable PDF ({exc})") from exc
     finally:
-        pdf.close()
+        with PDFIUM_LOCK:
+            pdf.close()
     laid = lay_out(pages)
     if not laid.text.strip():
         if skipped:
@@ -93,37 +106,54 @@ def _read_pages(pdf, path: Path, options: PdfOptions) -> tuple[list[Page], list[
     pages: list[Page] = []
     ocr_pages: list[int] = []
     skipped = ""
-    total = len(pdf)
+    with PDFIUM_LOCK:
+        total = len(pdf)
     for index in range(total):
-        page = pdf[index]
-        width, height = page.get_size()
-        textpage = page.get_textpage()
-        count = textpage.count_chars()
-        text = textpage.get_text_range(0, count) if count > 0 else ""
         number = index + 1
-        if len(text.strip()) < MIN_LAYER_CHARS and _has_image(page):
+        with PDFIUM_LOCK:
+            page = pdf[index]
+            width, height = page.get_size()
+            textpage = page.get_textpage()
+            count = textpage.count_chars()
+            text = textpage.get_text_range(0, count) if count > 0 else ""
+            scanned = len(text.strip()) < MIN_LAYER_CHARS and _has_image(page)
+            text_lines = _text_lines(textpage, text, *_page_frame(page))
+            scan = _scan_image(page) if scanned and options.ocr else None
+            textpage.close()
+            page.close()
+        if scanned:
             if options.on_page:
                 options.on_page(number, total, "OCR")
             try:
-                lines = _ocr_page(page, options)
+                lines = _ocr_lines(scan, options)
             except OcrUnavailable as exc:
                 log.warning("%s page %d: %s", path, number, exc)
                 skipped = str(exc)
-                lines = _text_lines(textpage, text, height)
+                lines = text_lines
             else:
                 ocr_pages.append(number)
             pages.append(Page(number, width, height, lines, ocr=number in ocr_pages))
         else:
             if options.on_page:
                 options.on_page(number, total, "text")
-            pages.append(Page(number, width, height, _text_lines(textpage, text, height)))
-        textpage.close()
-        page.close()
+            pages.append(Page(number, width, height, text_lines))
     return pages, ocr_pages, skipped
 
 
-def _text_lines(textpage, text: str, height: float) -> list[Line]:  # type: ignore[no-untyped-def]
-    """The page's lines as pdfium draws them, each character with its box."""
+def _page_frame(page) -> tuple[float, float, bool]:  # type: ignore[no-untyped-def]
+    """(left, top) of the page as shown (its crop box) in the PDF's coordinates, which
+    character boxes are given in, and whether its words' boxes can be kept. A page shown
+    rotated would need its boxes turned too: its words get no position, never a wrong one."""
+    if page.get_rotation() % 360:
+        return 0.0, page.get_size()[1], False
+    left, _, _, top = page.get_cropbox()
+    return left, top, True
+
+
+def _text_lines(textpage, text: str, left0: float, top0: float, positions: bool) -> list[Line]:  # type: ignore[no-untyped-def]
+    """The page's lines as pdfium draws them, each character with its box, in points from
+    `(left0, top0)`, the top left of the page as shown (`_page_frame`); without character
+    boxes (so without word positions) unless `positions`."""
     # pdfium joins a line ending in a hyphen to the next and marks the join (U+0002 or
     # U+FFFE); the layout decides, word by word, whether the hyphen stays.
     lines = []
@@ -134,7 +164,11 @@ def _text_lines(textpage, text: str, height: float) -> list[Line]:  # type: igno
                 chars.append(None)
                 continue
             left, bottom, right, top = textpage.get_charbox(index)
-            chars.append(Box(left, height - top, right, height - bottom) if right > left else None)
+            chars.append(
+                Box(left - left0, top0 - top, right - left0, top0 - bottom)
+                if right > left
+                else None
+            )
         boxes = [box for box in chars if box is not None]
         if boxes:
             box = Box(
@@ -143,7 +177,7 @@ def _text_lines(textpage, text: str, height: float) -> list[Line]:  # type: igno
                 max(b.x1 for b in boxes),
                 max(b.bottom for b in boxes),
             )
-            lines.append(Line(match.group(0), box, tuple(chars)))
+            lines.append(Line(match.group(0), box, tuple(chars) if positions else ()))
     return lines
 
 
@@ -153,15 +187,28 @@ def _has_image(page) -> bool:  # type: ignore[no-untyped-def]
     return any(True for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=3))
 
 
-def _ocr_page(page, options: PdfOptions) -> list[Line]:  # type: ignore[no-untyped-def]
+def _scan_image(page) -> tuple[Image, int] | None:  # type: ignore[no-untyped-def]
+    """The scanned page rendered for OCR at its own resolution (under PDFIUM_LOCK), or None
+    when OCR cannot run; the OCR itself runs outside the lock."""
+    from ingest.ocr import tesseract_command
+
+    try:
+        tesseract_command()
+    except OcrUnavailable:
+        return None
+    dpi = _scan_dpi(page)
+    return page.render(scale=dpi / 72, grayscale=True).to_pil(), dpi
+
+
+def _ocr_lines(scan: tuple[Image, int] | None, options: PdfOptions) -> list[Line]:
     from ingest.ocr import ocr_lines, tesseract_command
 
     if not options.ocr:
         raise OcrUnavailable("this page has no text layer and OCR is off (CASEFILE_INGEST_OCR)")
-    tesseract_command()
-    dpi = _scan_dpi(page)
-    image = page.render(scale=dpi / 72, grayscale=True).to_pil()
-    return ocr_lines(image, dpi)
+    if scan is None:
+        tesseract_command()  # raises OcrUnavailable saying how to install Tesseract
+        raise OcrUnavailable("this page has no text layer and Tesseract is missing")
+    return ocr_lines(*scan)
 
 
 def _scan_dpi(page) -> int:  # type: ignore[no-untyped-def]
@@ -179,6 +226,31 @@ def _scan_dpi(page) -> int:  # type: ignore[no-untyped-def]
         if right - left > 36:  # a real scan, not a small seal or logo
             best = max(best, width_px / ((right - left) / 72))
     return int(min(MAX_DPI, max(MIN_DPI, best or MAX_DPI)))
+
+
+def render_page(path: Path, number: int, width: int) -> tuple[Image, int]:
+    """Page `number` (from 1) of the PDF at `path` as an RGB image `width` pixels wide, and
+    the file's page count. Only that page is read: a 500-page filing opens as fast as a
+    short one."""
+    import pypdfium2 as pdfium
+
+    with PDFIUM_LOCK:
+        try:
+            pdf = pdfium.PdfDocument(path)
+        except pdfium.PdfiumError as exc:
+            raise UnreadableFile(path, f"corrupt or unreadable PDF ({exc})") from exc
+        try:
+            total = len(pdf)
+            if not 1 <= number <= total:
+                raise PageUnavailable(f"{path.name} has {total} page(s): there is no page {number}")
+            page = pdf[number - 1]
+            try:
+                image = page.render(scale=width / page.get_width()).to_pil().convert("RGB")
+            finally:
+                page.close()
+        finally:
+            pdf.close()
+    return image, total
 
 
 def _metadata_title(pdf) -> str:  # type: ignore[no-untyped-def]

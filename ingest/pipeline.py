@@ -26,6 +26,7 @@ from ingest.chunking import chunk_document
 from ingest.desk import DESK, desk_of
 from ingest.desk import to_json as desk_json
 from ingest.loaders import LoadOptions, parse_document, supported_suffixes
+from ingest.positions import POSITIONS, positions_json
 
 log = logging.getLogger(__name__)
 
@@ -162,6 +163,9 @@ def _ingest_bytes(
 
     existing = store.record(doc_id)
     if existing and existing.complete and store.chunker_of(doc_id) == chunker:
+        if existing.kind == "pdf" and store.original(doc_id) is None:
+            # Ingested on another machine sharing the Chroma server: keep the file here too.
+            store.keep_original(doc_id, data)
         _drop_versions(store, previous)
         reason = "" if existing.source == source else f"same content as {existing.source}"
         return FileOutcome(path, "unchanged", doc_id, existing.chunk_count, reason, existing.title)
@@ -189,8 +193,17 @@ def _ingest_bytes(
         ocr_pages=parsed.ocr_pages,
     )
     extras = {DESK: desk_json(desk_of(doc_id, parsed))}
+    if parsed.words:
+        extras[POSITIONS] = positions_json(parsed.words)
     store.write_document(
-        record, parsed.text, chunks, pages=parsed.pages, chunker=chunker, extras=extras
+        record,
+        parsed.text,
+        chunks,
+        pages=parsed.pages,
+        chunker=chunker,
+        extras=extras,
+        # The case keeps a PDF's file, to show a quote on the page as the court has it.
+        original=data if parsed.kind == "pdf" else None,
     )
     _drop_versions(store, previous)
     status: Status = "updated" if previous or existing else "added"
@@ -220,7 +233,8 @@ def _document_lock(case: str, doc_id: str) -> threading.Lock:
 
 
 # Bumped when a format's reading changes, so the next ingest re-processes those files only.
-READER_VERSIONS = {".pdf": "pdfium-3"}
+# pdfium-4: SEC cover-page titles; word positions and the original file kept for the page view.
+READER_VERSIONS = {".pdf": "pdfium-4"}
 
 
 def chunker_signature(settings: IngestSettings, suffix: str = "") -> str:

@@ -151,3 +151,126 @@ def write_scanned_pdf(path: Path, pages: list[list[str] | str]) -> Path:
         pdf.showPage()
     pdf.save()
     return path
+
+
+# -- PDFs whose every word's place on the page is known, for the page view -------------------
+
+# (page, word, x0, y0, x1, y1): a word as drawn, its box in fractions of the page, origin top
+# left, from the font's metrics (text PDFs) or the drawn glyphs (scans).
+TrueWord = tuple[int, str, float, float, float, float]
+
+
+def write_known_pdf(
+    path: Path, pages: list[list[str]], *, size: float = 12, pitch: float = 22
+) -> list[TrueWord]:
+    """A text PDF of `pages` (lines in Helvetica from 1.8 inches down the page), and the box of
+    every word as reportlab places it: x from the widths of the text before it, y from the
+    font's ascent and descent."""
+    from reportlab.lib.pagesizes import letter
+    from reportlab.pdfbase.pdfmetrics import getAscentDescent, stringWidth
+    from reportlab.pdfgen import canvas
+
+    width, height = letter
+    ascent, descent = getAscentDescent("Helvetica", size)
+    pdf = canvas.Canvas(str(path), pagesize=letter)
+    truth: list[TrueWord] = []
+    for number, lines in enumerate(pages, start=1):
+        pdf.setFont("Helvetica", size)
+        for index, line in enumerate(lines):
+            baseline = height - 130 - index * pitch
+            pdf.drawString(72, baseline, line)
+            x = 72.0
+            for word in line.split(" "):
+                w = stringWidth(word, "Helvetica", size)
+                truth.append(
+                    (
+                        number,
+                        word,
+                        x / width,
+                        (height - baseline - ascent) / height,
+                        (x + w) / width,
+                        (height - baseline - descent) / height,
+                    )
+                )
+                x += w + stringWidth(" ", "Helvetica", size)
+        pdf.showPage()
+    pdf.save()
+    return truth
+
+
+def write_known_scan(path: Path, lines: list[str], dpi: int = 200) -> list[TrueWord]:
+    """A one-page PDF that is only an image of `lines` (no text layer), as a flatbed scan at
+    `dpi` gives it (grey paper, specks), and the box of every word's ink on the image."""
+    import random
+
+    import reportlab
+    from PIL import Image, ImageDraw, ImageFont
+    from reportlab.lib.pagesizes import letter
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
+
+    font = ImageFont.truetype(
+        str(Path(reportlab.__file__).parent / "fonts" / "Vera.ttf"), size=int(12 * dpi / 72)
+    )
+    image = Image.new("L", (int(8.5 * dpi), int(11 * dpi)), 248)
+    draw = ImageDraw.Draw(image)
+    truth: list[TrueWord] = []
+    for index, line in enumerate(lines):
+        y = int(1.2 * dpi) + index * int(0.3 * dpi)
+        x = float(int(1.1 * dpi))
+        for word in line.split(" "):
+            left, top, right, bottom = draw.textbbox((x, y), word, font=font)
+            draw.text((x, y), word, fill=20, font=font)
+            truth.append(
+                (
+                    1,
+                    word,
+                    left / image.width,
+                    top / image.height,
+                    right / image.width,
+                    bottom / image.height,
+                )
+            )
+            x += font.getlength(word + " ")
+    rng = random.Random(11)
+    for _ in range(300):
+        draw.point((rng.randrange(image.width), rng.randrange(image.height)), fill=160)
+    width, height = letter
+    pdf = canvas.Canvas(str(path), pagesize=letter)
+    pdf.drawImage(ImageReader(image), 0, 0, width=width, height=height)
+    pdf.showPage()
+    pdf.save()
+    return truth
+
+
+def write_two_column_pdf(path: Path, left: list[str], right: list[str]) -> Path:
+    """One page of two columns set line by line side by side, which a PDF's text layer reads
+    across: the left line, then the right one."""
+    from reportlab.lib.pagesizes import letter
+    from reportlab.pdfgen import canvas
+
+    pdf = canvas.Canvas(str(path), pagesize=letter)
+    for index, (a, b) in enumerate(zip(left, right, strict=True)):
+        pdf.drawString(72, 640 - index * 16, a)
+        pdf.drawString(324, 640 - index * 16, b)
+    pdf.showPage()
+    pdf.save()
+    return path
+
+
+# A three-page order whose answer stands on its last page, and a scanned opinion page: the
+# page view's fixtures (the quotes' words' boxes come from write_known_pdf / write_known_scan).
+ORDER_PAGES = [
+    ["ORDER ON THE MOTION TO DISMISS", "The plaintiff filed a complaint in the district court."],
+    ["The defendant answered the complaint within the time allowed."],
+    [
+        "The hearing on the motion was held on March 3, 2021 before Judge Alma Reyes,",
+        "who granted the motion in part and denied it in part.",
+    ],
+]
+BOARD_SCAN = [
+    "WORKERS COMPENSATION APPEALS BOARD",
+    "The employer filed a motion for summary judgment.",
+    "We reverse the decision and remand the case.",
+    "Judge Hensley delivered the opinion of the Board.",
+]

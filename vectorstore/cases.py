@@ -37,4 +37,5 @@ def open_case(
         embeddings = make_embeddings(settings.embedding, settings.home)
     if client is None:
         client = make_client(settings)
-    return CaseStore(client, case or settings.case, embeddings, create=create)
+    name = case or settings.case
+    return CaseStore(client, name, embeddings, create=create, folder=settings.case_dir(name))

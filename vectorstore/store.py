@@ -23,6 +23,7 @@ import threading
 import time
 import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from langchain_core.documents import Document
@@ -32,6 +33,7 @@ from casefile.kernel.errors import CaseNotFound, DocumentNotFound, StoreUnavaila
 from casefile.kernel.records import Chunk, DocumentRecord, PageSpan, doc_id_of
 from casefile.kernel.settings import Settings, check_case_name
 from vectorstore.keyword import KeywordIndex
+from vectorstore.originals import OriginalFiles
 
 if TYPE_CHECKING:
     from chromadb.api import ClientAPI
@@ -89,18 +91,27 @@ def list_cases(client: ClientAPI) -> list[str]:
 
 
 class CaseStore:
-    """A case's documents and chunks in Chroma, and the keyword index kept in step with them.
+    """A case's documents and chunks in Chroma, and the keyword index kept in step with them;
+    with a `folder` (the case's folder on this machine), the original files of its PDFs.
 
     >>> store = CaseStore(make_client(settings), "default", SentenceTransformerEmbeddings())
     >>> [r.title for r in store.records()]
     """
 
     def __init__(
-        self, client: ClientAPI, case: str, embeddings: Embeddings, *, create: bool = True
+        self,
+        client: ClientAPI,
+        case: str,
+        embeddings: Embeddings,
+        *,
+        create: bool = True,
+        folder: Path | None = None,
     ) -> None:
         self.case = check_case_name(case)
         self.client = client
         self.embeddings = embeddings
+        self.folder = folder
+        self._originals = OriginalFiles(folder / "originals") if folder else None
         docs_name = f"{PREFIX}{case}{DOCS_SUFFIX}"
         if not create and case not in list_cases(client):
             raise CaseNotFound(f"no case named {case!r}; the cases are: {list_cases(client)}")
@@ -180,9 +191,11 @@ class CaseStore:
         pages: Sequence[PageSpan] = (),
         chunker: str = "",
         extras: Mapping[str, str] | None = None,
+        original: bytes | None = None,
     ) -> None:
-        """Store a document, its chunks and its extras (JSON by name: the desk, the word
-        boxes); the record is marked complete only at the end."""
+        """Store a document, its chunks, its extras (JSON by name: the desk, the word
+        positions) and its original file (kept only by a store with a folder); the record is
+        marked complete only at the end."""
         key = (self._docs.name, record.doc_id)
         with _WRITING_LOCK:
             _WRITING.add(key)
@@ -192,6 +205,8 @@ class CaseStore:
                 ids=[record.doc_id], embeddings=[[0.0]], documents=[text], metadatas=[pending]
             )
             self._delete_chunks(record.doc_id)  # leftovers of an earlier, interrupted write
+            if original is not None:
+                self.keep_original(record.doc_id, original)
             for batch_start in range(0, len(chunks), WRITE_BATCH):
                 self._add_chunk_batch(record, chunks[batch_start : batch_start + WRITE_BATCH])
                 if batch_start:
@@ -282,11 +297,25 @@ class CaseStore:
             for meta, data in zip(got["metadatas"] or [], got["documents"] or [], strict=True)
         }
 
+    def keep_original(self, doc_id: str, data: bytes) -> None:
+        """Keep `data` as the original file of `doc_id` (a store without a folder keeps none)."""
+        if self._originals is not None:
+            self._originals.keep(doc_id, data)
+
+    def original(self, doc_id: str) -> Path | None:
+        """The kept original file of a document of this case, or None (not a PDF, ingested
+        on another machine or before files were kept, or a store without a folder)."""
+        if self._originals is None or self.record(doc_id) is None:
+            return None
+        return self._originals.path(doc_id)
+
     def delete_document(self, doc_id: str) -> None:
-        """Remove a document, its chunks, extras and record (record last, so nothing is
-        orphaned)."""
+        """Remove a document, its chunks, extras, original file and record (record last, so
+        nothing is orphaned)."""
         self._delete_chunks(doc_id)
         self._extras.delete(where={"doc_id": doc_id})
+        if self._originals is not None:
+            self._originals.remove(doc_id)
         self._docs.delete(ids=[doc_id])
         self._keyword = None
 
@@ -388,9 +417,11 @@ class CaseStore:
             return self._keyword[1]
 
     def delete_case(self) -> None:
-        """Drop the case's two collections."""
+        """Drop the case's collections and the original files it keeps."""
         for name in (self._chunks.name, self._extras.name, self._docs.name):
             self.client.delete_collection(name)
+        if self._originals is not None:
+            self._originals.remove_all()
 
     def keyword_search(
         self, query: str, k: int, doc_ids: set[str] | None = None

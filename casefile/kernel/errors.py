@@ -34,6 +34,11 @@ class DocumentNotFound(CasefileError):
     """No document of the case matches the given name or id."""
 
 
+class PageUnavailable(CasefileError):
+    """A page image cannot be shown: the document is not a PDF, its original file is not
+    kept here, or there is no such page."""
+
+
 class CaseNotFound(CasefileError):
     """The named case does not exist."""
 

@@ -7,6 +7,7 @@ bring another (an in-memory index, a different database) without touching the st
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Protocol, runtime_checkable
 
 from langchain_core.documents import Document
@@ -70,6 +71,10 @@ class CaseIndex(Protocol):
         """Keep `data` beside a document (for extras made after ingest, on first use)."""
         ...
 
+    def original(self, doc_id: str) -> Path | None:
+        """The copy of a document's original file (a PDF) the case keeps, or None."""
+        ...
+
 
 @runtime_checkable
 class CaseWriter(Protocol):
@@ -95,9 +100,16 @@ class CaseWriter(Protocol):
         pages: Sequence[PageSpan] = (),
         chunker: str = "",
         extras: Mapping[str, str] | None = None,
+        original: bytes | None = None,
     ) -> None: ...
 
     def delete_document(self, doc_id: str) -> None: ...
+
+    def original(self, doc_id: str) -> Path | None: ...
+
+    def keep_original(self, doc_id: str, data: bytes) -> None:
+        """Keep a document's original file (a PDF), to show its pages."""
+        ...
 
     def abandoned_records(self) -> list[DocumentRecord]:
         """Incomplete records whose writer is gone (killed or crashed), safe to remove."""

@@ -32,6 +32,18 @@ class WordBox:
 
 
 @dataclass(frozen=True)
+class QuoteBox:
+    """A rectangle a quote covers on a page (one per line of it): fractions of the page's
+    width and height, origin at the top left, like `WordBox`."""
+
+    page: int
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+
+
+@dataclass(frozen=True)
 class Docket:
     """What a court filing says about itself in its ECF header and caption."""
 

@@ -145,6 +145,34 @@ class AppSettings(BaseModel):
         return user, password
 
 
+# Page images narrower than this show nothing legible; wider ones cost memory for nothing.
+MIN_PAGE_WIDTH = 200
+MAX_PAGE_WIDTH = 4000
+
+
+class PagesSettings(BaseModel):
+    width: int = Field(
+        1400,
+        description="Width in pixels of page images (the app's page view, exports, "
+        "`casefile show` unless --width is given).",
+    )
+    cache_mb: float = Field(
+        200.0,
+        description="Disk kept per case for rendered pages; the least recently shown go first.",
+    )
+
+    @model_validator(mode="after")
+    def _check(self) -> PagesSettings:
+        if not MIN_PAGE_WIDTH <= self.width <= MAX_PAGE_WIDTH:
+            raise ValueError(
+                f"width must be between {MIN_PAGE_WIDTH} and {MAX_PAGE_WIDTH} pixels. "
+                f"Currently, it is {self.width}"
+            )
+        if self.cache_mb < 0:
+            raise ValueError(f"cache_mb must not be negative. Currently, it is {self.cache_mb}")
+        return self
+
+
 class Settings(BaseSettings):
     """Everything a user can set; built once by the CLI or the app and passed down."""
 
@@ -168,6 +196,7 @@ class Settings(BaseSettings):
     ingest: IngestSettings = IngestSettings()
     embedding: EmbeddingSettings = EmbeddingSettings()
     chroma: ChromaSettings = ChromaSettings()
+    pages: PagesSettings = PagesSettings()
 
     @field_validator("case")
     @classmethod
@@ -200,7 +229,7 @@ class Settings(BaseSettings):
         return data
 
     def case_dir(self, case: str) -> Path:
-        """The folder holding one case's local files (uploads, caches)."""
+        """The folder holding one case's local files (uploads, kept originals, caches)."""
         return self.home / "cases" / check_case_name(case)
 
 

@@ -48,3 +48,36 @@ def app_url(app_home: Path):
     app = serve(settings, block=False)
     yield f"http://127.0.0.1:{settings.app.port}/"
     app.close()
+
+
+@pytest.fixture(scope="session")
+def pages_home(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A data folder whose default case holds the page view's fixtures: a three-page text
+    order and a scanned opinion page (read by OCR)."""
+    from ingest.pipeline import ingest_paths
+    from tests.documents import BOARD_SCAN, ORDER_PAGES, write_known_pdf, write_known_scan
+    from vectorstore.cases import open_case
+
+    home = tmp_path_factory.mktemp("pages-home")
+    docs = home / "source-docs"
+    docs.mkdir()
+    write_known_pdf(docs / "order.pdf", ORDER_PAGES)
+    write_known_scan(docs / "board-opinion.pdf", BOARD_SCAN)
+    settings = Settings(home=home)
+    report = ingest_paths([docs], open_case(settings), settings.ingest)
+    assert report.count("added") == 2, report.outcomes
+    return home
+
+
+@pytest.fixture(scope="session")
+def pages_app_url(pages_home: Path):
+    """The app on the page view's fixtures, on a free loopback port."""
+    from casefile.web import serve
+
+    settings = Settings(home=pages_home)
+    settings = settings.model_copy(
+        update={"app": settings.app.model_copy(update={"port": free_port()})}
+    )
+    app = serve(settings, block=False)
+    yield f"http://127.0.0.1:{settings.app.port}/"
+    app.close()

@@ -124,3 +124,91 @@ def test_the_desk_tabs_render_and_a_row_opens_its_source(
     if tab == "Timeline":
         page.locator("#cf-timeline-plot img").wait_for(timeout=30_000)
     page.screenshot(path=str(SHOTS / f"tab-{tab.lower()}.png"), full_page=True)
+
+
+@pytest.fixture
+def filings_page(browser, pages_app_url):
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(pages_app_url)
+    yield page
+    page.close()
+
+
+def yellow_share(png: bytes) -> float:
+    """The share of a screenshot's pixels that the highlighter marked."""
+    import io
+
+    from PIL import Image
+
+    pixels = list(Image.open(io.BytesIO(png)).convert("RGB").get_flattened_data())
+    return sum(r > 200 and g > 170 and b < 130 for r, g, b in pixels) / len(pixels)
+
+
+@pytest.mark.parametrize(
+    ("question", "page_text", "shot"),
+    [
+        ("When was the hearing on the motion held?", "page 3 of 3", "page-view-text-pdf.png"),
+        ("Who delivered the opinion of the Board?", "page 1 of 1", "page-view-scan.png"),
+    ],
+)
+def test_a_citation_into_a_pdf_opens_its_page_with_the_quote_highlighted(
+    filings_page, question, page_text, shot
+):
+    page = filings_page
+    ask(page, question)
+    view = page.locator('#cf-page .cf-page-view[data-highlighted="yes"]')
+    view.wait_for(timeout=60_000)
+    assert page_text in view.locator(".cf-page-number").inner_text()
+    image = view.locator("img.cf-page-img")
+    assert page.evaluate("(img) => img.naturalWidth", image.element_handle()) == 1400
+    box = image.bounding_box()
+    panel = page.locator("#cf-page").bounding_box()
+    assert box["width"] <= panel["width"] + 1  # fit to the panel
+    assert yellow_share(image.screenshot()) > 0.003
+    page.locator("#cf-page-row").screenshot(path=str(SHOTS / shot))
+
+
+def test_the_pager_turns_the_pages_and_zoom_enlarges_the_page(filings_page):
+    page = filings_page
+    ask(page, "When was the hearing on the motion held?")
+    page.locator('#cf-page .cf-page-view[data-page="3"]').wait_for(timeout=60_000)
+    page.get_by_role("button", name="◀ Previous page").click()
+    earlier = page.locator('#cf-page .cf-page-view[data-page="2"]')
+    earlier.wait_for()
+    assert earlier.get_attribute("data-highlighted") == "no"
+    assert "The quote is on page 3, not this one." in earlier.inner_text()
+    assert "page 2 of 3" in earlier.inner_text()
+    page.get_by_role("button", name="Next page ▶").click()
+    page.locator('#cf-page .cf-page-view[data-page="3"][data-highlighted="yes"]').wait_for()
+    page.get_by_role("button", name="Next page ▶").click()  # the last page: it stays
+    page.wait_for_timeout(500)
+    assert page.locator('#cf-page .cf-page-view[data-page="3"]').count() == 1
+    fitted = page.locator("#cf-page img.cf-page-img").bounding_box()["width"]
+    zoom = page.locator("#cf-page-zoom input[type=number]")
+    zoom.fill("200")
+    zoom.press("Enter")
+    page.wait_for_function(
+        f"document.querySelector('#cf-page img.cf-page-img').clientWidth > {fitted * 1.8}"
+    )
+    scroller = page.locator("#cf-page .cf-page-scroll")
+    assert scroller.evaluate("(el) => el.scrollWidth > el.clientWidth")
+    page.screenshot(path=str(SHOTS / "page-view-zoomed.png"), full_page=True)
+
+
+def test_the_export_with_page_images_zips_the_markdown_with_its_pages(filings_page):
+    import io
+    import zipfile
+
+    page = filings_page
+    ask(page, "When was the hearing on the motion held?")
+    page.locator('#cf-page .cf-page-view[data-highlighted="yes"]').wait_for(timeout=60_000)
+    page.get_by_label("with page images (zip)").check()
+    page.get_by_role("button", name="Export last answer").click()
+    link = page.locator("a[href$='casefile-answer.zip']")
+    link.wait_for()
+    archive = zipfile.ZipFile(io.BytesIO(page.request.get(link.get_attribute("href")).body()))
+    names = archive.namelist()
+    markdown = archive.read("casefile-answer/casefile-answer.md").decode()
+    [image] = [n for n in names if n.endswith(".png")]
+    assert image.startswith("casefile-answer/pages/")
+    assert f"![page 3 as filed]({image.removeprefix('casefile-answer/')})" in markdown

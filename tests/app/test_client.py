@@ -6,6 +6,7 @@ import pytest
 from gradio_client import Client, handle_file
 
 from casefile.web import safe_upload_name
+from tests.conftest import SEED
 
 pytestmark = pytest.mark.integration
 
@@ -86,3 +87,31 @@ def test_a_file_of_a_type_not_allowed_is_refused(client, tmp_path):
 )
 def test_upload_names_cannot_escape_the_uploads_folder(name, safe):
     assert safe_upload_name(name) == safe
+
+
+def test_the_page_endpoint_refuses_what_is_not_a_document_of_the_case(client):
+    from gradio_client.exceptions import AppError
+
+    for asked in ("../../etc/passwd", "/etc/hostname", "0123456789abcdef"):
+        with pytest.raises(AppError, match="no document named"):
+            client.predict(asked, api_name="/page")
+    with pytest.raises(AppError, match="not a PDF"):
+        client.predict(SEED.name, api_name="/page")
+
+
+def test_the_page_endpoint_and_ask_give_the_quotes_place_on_the_page(pages_app_url):
+    import base64
+
+    pages = Client(pages_app_url, verbose=False)
+    answer = pages.predict(
+        "When was the hearing on the motion held?", "default", "extractive", 5, [], api_name="/ask"
+    )
+    cited = next(c for c in answer["citations"] if "March 3, 2021" in c["quote"])
+    assert cited["boxes"] and cited["boxes_notice"] == ""
+    shown = pages.predict(
+        cited["doc_id"], None, cited["start"], cited["end"], 600, api_name="/page"
+    )
+    assert (shown["page"], shown["pages"], shown["notice"]) == (3, 3, "")
+    assert shown["boxes"] == cited["boxes"]
+    png = base64.b64decode(shown["image"].removeprefix("data:image/png;base64,"))
+    assert png.startswith(b"\x89PNG")

@@ -99,3 +99,54 @@ def test_export_has_footnotes_with_title_date_page_quote_and_source():
     )
     assert "~~It was &lt;script&gt;moved&lt;/script&gt; to July.~~" in exported
     assert "<" not in exported
+
+
+def test_export_links_each_citations_page_image_and_says_when_it_is_not_highlighted():
+    from dataclasses import replace
+
+    paged = answer()
+    paged = replace(paged, citations=[replace(paged.citations[0], page=4)])
+    exported = export_markdown([paged], "smith", lambda c: ("pages/d1-5-28.png", ""))
+    assert "![page 4 as filed](pages/d1-5-28.png) (the quote highlighted)" in exported
+    notice = "The quote could not be placed on the page: its words are far apart on one line."
+    exported = export_markdown([paged], "smith", lambda c: ("pages/d1-5-28.png", notice))
+    assert f"![page 4 as filed](pages/d1-5-28.png) {notice}" in exported
+    assert "![" not in export_markdown([paged], "smith", lambda c: None)
+
+
+def test_the_page_view_shows_the_page_and_escapes_the_title():
+    from assistant.pages import ShownPage
+    from assistant.placement import Placement
+    from casefile.kernel.records import QuoteBox
+    from casefile.web_pages import page_html
+
+    box = QuoteBox(2, 0.1, 0.2, 0.5, 0.22)
+    shown = ShownPage(
+        "d1",
+        "Order <script>x</script>",
+        "order.pdf",
+        2,
+        9,
+        b"\x89PNG",
+        10,
+        13,
+        Placement((box,)),
+        (box,),
+        quoted=True,
+    )
+    html_ = page_html(shown, answer().citations[0])
+    assert "page 2 of 9" in html_ and "highlighted on the page" in html_
+    assert "<script>" not in html_ and "Order &lt;script&gt;" in html_
+    assert 'src="data:image/png;base64,iVBORw=="' in html_
+    assert 'data-highlighted="yes"' in html_ and "left:10.00%;top:20.00%" in html_
+    unplaced = Placement(reason="its words run back up the page")
+    shown = replace_shown(shown, placement=unplaced, boxes=())
+    html_ = page_html(shown, None)
+    assert "The quote could not be placed on the page: its words run back up the page." in html_
+    assert 'data-highlighted="no"' in html_ and "cf-page-mark" not in html_
+
+
+def replace_shown(shown, **changes):
+    from dataclasses import replace
+
+    return replace(shown, **changes)

@@ -21,7 +21,7 @@ from assistant.retrieval import HybridRetriever
 from assistant.routes import Span, desk_answer
 from assistant.sentence_vectors import SentenceEmbeddingCache
 from assistant.verification import CheckedSentence, CitationVerifier, Support
-from casefile.kernel.errors import EmptyQuestion, ModelUnavailable
+from casefile.kernel.errors import DocumentNotFound, EmptyQuestion, ModelUnavailable
 from casefile.kernel.index import CaseIndex
 from casefile.kernel.records import (
     Answer,
@@ -102,6 +102,32 @@ class CaseAssistant:
         date_to: date | None = None,
     ) -> Iterator[str | Answer]:
         """Yield the model's text as it is generated, then the verified `Answer`."""
+        options = {"model": model, "k": k, "docs": docs, "date_from": date_from, "date_to": date_to}
+        for attempt in range(3):
+            started = False
+            try:
+                for event in self._stream(question, history, **options):
+                    started = True
+                    yield event
+                return
+            except DocumentNotFound as exc:
+                # A document removed (by another session) while this question was answered:
+                # answer again; retrieval no longer sees it.
+                if started or attempt == 2:
+                    raise
+                log.info("answering again: %s", exc)
+
+    def _stream(
+        self,
+        question: str,
+        history: Sequence[Any] | None = None,
+        *,
+        model: str | None = None,
+        k: int | None = None,
+        docs: list[str] | None = None,
+        date_from: date | None = None,
+        date_to: date | None = None,
+    ) -> Iterator[str | Answer]:
         question = question.strip()
         if not question:
             raise EmptyQuestion("the question is empty: type a question about the case")

@@ -19,6 +19,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
+from casefile.kernel.errors import DocumentNotFound
 from casefile.kernel.index import CaseIndex
 from casefile.kernel.records import (
     Desk,
@@ -250,15 +251,22 @@ class CaseDesk:
             elif doc_id in stored and is_current(stored[doc_id]):
                 desks[doc_id] = from_json(stored[doc_id])
             else:  # ingested before the desk existed, or by older rules: make it now, once
-                desk = read_desk(doc_id, self.store.document_text(doc_id), record.date)
-                self.store.write_extra(doc_id, DESK, to_json(desk))
+                try:
+                    desk = read_desk(doc_id, self.store.document_text(doc_id), record.date)
+                    self.store.write_extra(doc_id, DESK, to_json(desk))
+                except DocumentNotFound:
+                    continue  # removed since it was listed
                 desks[doc_id] = desk
+        records = {doc_id: r for doc_id, r in records.items() if doc_id in desks}
         self._records, self._desks = records, desks
         self._pages = {}
 
     def _source(self, doc_id: str, start: int, end: int) -> Source:
         if doc_id not in self._pages:
-            self._pages[doc_id] = self.store.page_spans(doc_id)
+            try:
+                self._pages[doc_id] = self.store.page_spans(doc_id)
+            except DocumentNotFound:  # removed since the desk was read: no pages to give
+                self._pages[doc_id] = ()
         record = self._records[doc_id]
         page, _ = page_range(self._pages[doc_id], start, end)
         return Source(doc_id, record.title, record.source, record.date, page, start, end)

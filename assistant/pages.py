@@ -107,12 +107,17 @@ class PageView:
         return place_quote(text, start, end, words, page_words)
 
     def placements(self, citations: Iterable[Citation]) -> dict[int, Placement]:
-        """The placement of each citation into a paginated document, by its number."""
-        return {
-            c.n: self.place(c.doc_id, c.start, c.end)
-            for c in citations
-            if c.page is not None and c.end > c.start
-        }
+        """The placement of each citation into a paginated document, by its number; none
+        for a document removed since the answer was given."""
+        placed = {}
+        for c in citations:
+            if c.page is None or c.end <= c.start:
+                continue
+            try:
+                placed[c.n] = self.place(c.doc_id, c.start, c.end)
+            except DocumentNotFound:
+                continue
+        return placed
 
     def show(
         self,

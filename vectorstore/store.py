@@ -386,7 +386,22 @@ class CaseStore:
         """Chunks with their stored embeddings, in the order of `ids`."""
         if not ids:
             return []
-        got = self._chunks.get(ids=ids, include=["documents", "metadatas", "embeddings"])
+        from chromadb.errors import InternalError
+
+        include: Any = ["documents", "metadatas", "embeddings"]
+        try:
+            got = self._chunks.get(ids=ids, include=include)
+        except InternalError:
+            # A chunk deleted while it was being read (a document removed by another writer)
+            # fails the whole read: read the rest one by one, without it.
+            got = {"ids": [], "documents": [], "metadatas": [], "embeddings": []}
+            for chunk_id in ids:
+                try:
+                    one = self._chunks.get(ids=[chunk_id], include=include)
+                except InternalError:
+                    continue
+                for key in got:
+                    got[key].extend(one[key])
         found = {
             chunk_id: (Document(page_content=text, metadata=meta, id=chunk_id), list(vector))
             for chunk_id, text, meta, vector in zip(

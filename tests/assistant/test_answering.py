@@ -269,3 +269,21 @@ def test_a_sentence_that_only_restates_the_question_is_removed(case, settings):
     )
     assert answer.unsupported[0].reason == "restates the question without answering it"
     assert "$400 million" in answer.answer
+
+
+def test_a_document_removed_while_a_question_is_answered_is_left_out(case, settings, monkeypatch):
+    # Another session removes the clerk's note after retrieval found it, before its text is read.
+    assistant = assistant_with(case, settings)
+    note = next(r.doc_id for r in case.records() if r.source.endswith("clerk-note.txt"))
+    read = case.document_text
+
+    def removed_midway(doc_id: str) -> str:
+        if case.record(note) is not None:
+            case.delete_document(note)
+        return read(doc_id)
+
+    monkeypatch.setattr(case, "document_text", removed_midway)
+    answer = assistant.ask("When did Judge Liman set the status conference?")
+    assert case.record(note) is None
+    assert all(c.doc_id != note for c in answer.citations)
+    assert all(p.doc_id != note for p in answer.passages)

@@ -12,6 +12,7 @@ the desk existed has its desk made on first use, and kept.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 import time
@@ -127,16 +128,7 @@ class CaseDesk:
                 if who and not _matches(who, speaker):
                     continue
                 if speaker != quote.speaker:
-                    quote = Quote(
-                        quote.doc_id,
-                        quote.start,
-                        quote.end,
-                        quote.text,
-                        speaker,
-                        quote.role,
-                        quote.inferred,
-                        quote.said_at,
-                    )
+                    quote = dataclasses.replace(quote, speaker=speaker)
                 record = self._records[doc_id]
                 rows.append(
                     QuoteRow(quote, self._source(doc_id, quote.start, quote.end), record.date)

@@ -14,6 +14,7 @@ spoke, the speaker is left empty: it is never guessed.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
 from casefile.kernel.records import Quote
@@ -397,15 +398,6 @@ def _full_names(quotes: list[Quote], text: str, known: frozenset[str]) -> list[Q
         if quote.speaker and " and " not in quote.speaker:
             speaker = canonical(quote.speaker, full)
             if speaker != quote.speaker:
-                quote = Quote(
-                    quote.doc_id,
-                    quote.start,
-                    quote.end,
-                    quote.text,
-                    speaker,
-                    quote.role,
-                    quote.inferred,
-                    quote.said_at,
-                )
+                quote = dataclasses.replace(quote, speaker=speaker)
         out.append(quote)
     return out

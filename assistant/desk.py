@@ -16,7 +16,6 @@ import dataclasses
 import logging
 import re
 import time
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -319,10 +318,3 @@ def _within(iso: str, since: date | None, until: date | None) -> bool:
         return False
     first, last = date_range(iso)
     return not (since and last < since) and not (until and first > until)
-
-
-def by_speaker(rows: list[QuoteRow]) -> dict[str, list[QuoteRow]]:
-    grouped: dict[str, list[QuoteRow]] = defaultdict(list)
-    for row in rows:
-        grouped[row.quote.speaker or "(speaker not stated)"].append(row)
-    return grouped

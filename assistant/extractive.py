@@ -50,11 +50,6 @@ _QUOTATION = re.compile(r"[“\"][^”\"]{3,}[”\"]")
 _NUMBER_WORDS = re.compile(r"\b(million|billion|thousand|hundred|dozen|percent)\b", re.I)
 
 
-def expected_kind(question: str) -> AnswerKind | None:
-    """The kind of fact a question asks for, when its wording says so."""
-    return Question.parse(question).kind
-
-
 # "John A. SAVAGE, Appellant, v. Ernest F. GRAJEK ..., Appellees.": the parties of a caption.
 _CAPTION = re.compile(
     r"\bv\.\s.*\b(?:appellants?|appellees?|plaintiffs?|defendants?|petitioners?|respondents?)\b",

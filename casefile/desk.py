@@ -61,7 +61,7 @@ def people_table(people: Sequence[Person]) -> list[dict[str, Any]]:
                 dict.fromkeys(f"{s.title} ({s.start}-{s.end})" for _, s in p.roles)
             ),
             "mentions": p.total,
-            "by_document": "; ".join(f"{_short_title(t)}: {n}" for t, n in p.mentions.items()),
+            "by_document": "; ".join(f"{short_title(t)}: {n}" for t, n in p.mentions.items()),
             "variants": ", ".join(sorted(p.variants - {p.name})),
         }
         for p in people
@@ -172,5 +172,6 @@ def _md(text: str) -> str:
     return html.escape(text, quote=False).replace("[", "\\[").replace("]", "\\]")
 
 
-def _short_title(title: str, limit: int = 40) -> str:
+def short_title(title: str, limit: int = 40) -> str:
+    """A long document title cut to fit a table's cell."""
     return title if len(title) <= limit else title[: limit - 1].rstrip() + "…"

@@ -44,6 +44,14 @@ def _print(rows: list[dict[str, Any]], as_json: bool, as_csv: bool) -> bool:
     return False
 
 
+def _table(title: str, **ratios: int) -> Table:
+    """A full-width table whose columns (underscores read as spaces) share its width."""
+    table = Table(title=title, show_edge=False, expand=True)
+    for column, ratio in ratios.items():
+        table.add_column(column.replace("_", " "), ratio=ratio, overflow="fold")
+    return table
+
+
 def _export(folder: Path, name: str, markdown: str, rows: list[dict[str, Any]]) -> None:
     from casefile.desk import to_csv
 
@@ -70,9 +78,7 @@ def quotes(
         _export(export, "quotes", quotes_markdown(rows, name), table_rows)
     if _print(table_rows, as_json, as_csv):
         return
-    table = Table(title=f"quotes in case {name!r}: {len(rows)}", show_edge=False, expand=True)
-    for column, ratio in (("speaker", 1), ("quote", 4), ("source", 2)):
-        table.add_column(column, ratio=ratio, overflow="fold")
+    table = _table(f"quotes in case {name!r}: {len(rows)}", speaker=1, quote=4, source=2)
     for row in rows:
         speaker = row.quote.speaker or "[dim](not stated)[/]"
         if row.quote.role:
@@ -112,11 +118,7 @@ def timeline(
         )
     if _print(table_rows, as_json, as_csv):
         return
-    table = Table(
-        title=f"timeline of case {name!r}: {len(rows)} events", show_edge=False, expand=True
-    )
-    for column, ratio in (("date", 1), ("event", 4), ("source", 2)):
-        table.add_column(column, ratio=ratio, overflow="fold")
+    table = _table(f"timeline of case {name!r}: {len(rows)} events", date=1, event=4, source=2)
     for row in rows:
         when = row.event.date or "[dim]unresolved[/]"
         if row.event.inferred:
@@ -141,9 +143,9 @@ def people(
         _export(export, "people", people_markdown(found, name), table_rows)
     if _print(table_rows, as_json, as_csv):
         return
-    table = Table(title=f"people in case {name!r}: {len(found)}", show_edge=False, expand=True)
-    for column, ratio in (("name", 2), ("roles", 3), ("stated in", 3), ("mentions", 1)):
-        table.add_column(column, ratio=ratio, overflow="fold")
+    table = _table(
+        f"people in case {name!r}: {len(found)}", name=2, roles=3, stated_in=3, mentions=1
+    )
     for person in found:
         stated = "\n".join(dict.fromkeys(source.short for _, source in person.roles[:3]))
         table.add_row(

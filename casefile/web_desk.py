@@ -16,6 +16,7 @@ from casefile.desk import (
     people_table,
     quote_table,
     quotes_markdown,
+    short_title,
     timeline_markdown,
     timeline_plot,
     to_csv,
@@ -50,19 +51,14 @@ def desk_tabs(
             who = gr.Textbox(label="Speaker (any part of the name)", scale=3)
             show = gr.Button("Show quotes", scale=1)
             export = gr.Button("Export (Markdown + CSV)", size="sm", scale=1)
-        with gr.Row():
-            with gr.Column(scale=3):
-                table = gr.Dataframe(
-                    headers=QUOTE_COLUMNS,
-                    interactive=False,
-                    wrap=True,
-                    column_widths=["15%", "15%", "45%", "17%", "8%"],
-                    elem_id="cf-quotes",
-                )
-            with gr.Column(scale=2):
-                panel = gr.HTML(EMPTY_SOURCE, elem_id="cf-quote-source")
-        files = gr.File(label="Export", file_count="multiple", interactive=False, visible=False)
-        rows = gr.State([])
+        table, files, rows = _table_beside_source(
+            case,
+            source,
+            QUOTE_COLUMNS,
+            ["15%", "15%", "45%", "17%", "8%"],
+            "cf-quotes",
+            "cf-quote-source",
+        )
 
         def load(case_name: str, name: str):
             found = quote_table(desk_of(case_name).quotes(name.strip() or None))
@@ -75,7 +71,6 @@ def desk_tabs(
 
         for trigger in (show.click, who.submit):
             trigger(load, [case, who], [table, rows], api_visibility="private")
-        table.select(source, [case, rows], panel, api_visibility="private")
         export.click(export_quotes, [case, who], files, api_visibility="private")
 
     with gr.Tab("Timeline", elem_id="cf-tab-timeline"):
@@ -86,19 +81,14 @@ def desk_tabs(
         plot = gr.Image(
             label="Events on a time axis", type="filepath", height=300, elem_id="cf-timeline-plot"
         )
-        with gr.Row():
-            with gr.Column(scale=3):
-                table_t = gr.Dataframe(
-                    headers=EVENT_COLUMNS,
-                    interactive=False,
-                    wrap=True,
-                    column_widths=["12%", "13%", "50%", "17%", "8%"],
-                    elem_id="cf-timeline",
-                )
-            with gr.Column(scale=2):
-                panel_t = gr.HTML(EMPTY_SOURCE, elem_id="cf-event-source")
-        files_t = gr.File(label="Export", file_count="multiple", interactive=False, visible=False)
-        rows_t = gr.State([])
+        table_t, files_t, rows_t = _table_beside_source(
+            case,
+            source,
+            EVENT_COLUMNS,
+            ["12%", "13%", "50%", "17%", "8%"],
+            "cf-timeline",
+            "cf-event-source",
+        )
 
         def load_timeline(case_name: str, name: str):
             found = desk_of(case_name).timeline(name.strip() or None)
@@ -117,26 +107,20 @@ def desk_tabs(
 
         for trigger in (show_t.click, who_t.submit):
             trigger(load_timeline, [case, who_t], [table_t, rows_t, plot], api_visibility="private")
-        table_t.select(source, [case, rows_t], panel_t, api_visibility="private")
         export_t.click(export_timeline, [case, who_t], files_t, api_visibility="private")
 
     with gr.Tab("People", elem_id="cf-tab-people"):
         with gr.Row():
             show_p = gr.Button("Show people", scale=1)
             export_p = gr.Button("Export (Markdown + CSV)", size="sm", scale=1)
-        with gr.Row():
-            with gr.Column(scale=3):
-                table_p = gr.Dataframe(
-                    headers=PEOPLE_COLUMNS,
-                    interactive=False,
-                    wrap=True,
-                    column_widths=["20%", "12%", "33%", "10%", "25%"],
-                    elem_id="cf-people",
-                )
-            with gr.Column(scale=2):
-                panel_p = gr.HTML(EMPTY_SOURCE, elem_id="cf-person-source")
-        files_p = gr.File(label="Export", file_count="multiple", interactive=False, visible=False)
-        rows_p = gr.State([])
+        table_p, files_p, rows_p = _table_beside_source(
+            case,
+            source,
+            PEOPLE_COLUMNS,
+            ["20%", "12%", "33%", "10%", "25%"],
+            "cf-people",
+            "cf-person-source",
+        )
 
         def load_people(case_name: str):
             found = desk_of(case_name).people()
@@ -152,8 +136,34 @@ def desk_tabs(
             return _files("people", people_markdown(found, case_name), people_table(found))
 
         show_p.click(load_people, [case], [table_p, rows_p], api_visibility="private")
-        table_p.select(source, [case, rows_p], panel_p, api_visibility="private")
         export_p.click(export_people, [case], files_p, api_visibility="private")
+
+
+def _table_beside_source(
+    case: gr.Dropdown,
+    source: Callable[..., str],
+    columns: list[str],
+    widths: list[str],
+    table_id: str,
+    panel_id: str,
+) -> tuple[gr.Dataframe, gr.File, gr.State]:
+    """A tab's table with the source panel beside it (a selected row opens its source), its
+    export files and the rows shown."""
+    with gr.Row():
+        with gr.Column(scale=3):
+            table = gr.Dataframe(
+                headers=columns,
+                interactive=False,
+                wrap=True,
+                column_widths=widths,
+                elem_id=table_id,
+            )
+        with gr.Column(scale=2):
+            panel = gr.HTML(EMPTY_SOURCE, elem_id=panel_id)
+    files = gr.File(label="Export", file_count="multiple", interactive=False, visible=False)
+    rows = gr.State([])
+    table.select(source, [case, rows], panel, api_visibility="private")
+    return table, files, rows
 
 
 def _first_role(person: Any) -> dict[str, Any]:
@@ -175,9 +185,7 @@ def _frame(rows: list[dict[str, Any]], columns: list[str]) -> list[list[Any]]:
 
 
 def _cell(column: str, value: Any) -> Any:
-    if column == "document" and isinstance(value, str) and len(value) > 40:
-        return value[:39].rstrip() + "…"
-    return value
+    return short_title(value) if column == "document" and isinstance(value, str) else value
 
 
 def _files(

@@ -27,7 +27,6 @@ DISTRICT_STAMP = re.compile(
 APPELLATE_STAMP = re.compile(r"Case:\s*(?P<case>\d{2}-\d{3,6})(?P<rest>.{0,120})", re.IGNORECASE)
 _ENTRY = re.compile(r"(?:DktEntry|Document)\s*:\s*(?P<entry>[\w.-]+)", re.IGNORECASE)
 _STAMP_DATE = re.compile(r"(?:Date Filed:\s*|,\s*)(?P<date>\d{1,2}/\d{1,2}/\d{4})", re.IGNORECASE)
-_OF_PAGES = re.compile(r"Page:?\s*(?P<page>\d+)(?:\s+of\s+(?P<pages>\d+))?", re.IGNORECASE)
 
 _MONTH = (
     r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
@@ -102,14 +101,6 @@ def read_stamps(lines: Sequence[str]) -> Docket:
                 filed=iso_date(date.group("date")) if date else "",
             )
     return Docket()
-
-
-def page_of(line: str) -> tuple[int, int] | None:
-    """(N, M) from a stamp's "Page N of M"."""
-    match = DISTRICT_STAMP.search(line) or (APPELLATE_STAMP.search(line) and _OF_PAGES.search(line))
-    if not match or not match.group("page"):
-        return None
-    return int(match.group("page")), int(match.group("pages") or 0)
 
 
 def read_caption(paragraphs: Sequence[str]) -> Caption:

@@ -107,7 +107,6 @@ class Block:
 
     page: int
     lines: list[Line] = field(default_factory=list)
-    footnote: bool = False
 
 
 @dataclass(frozen=True)
@@ -261,7 +260,7 @@ def paragraphs(
         if not blocks or _starts_paragraph(
             blocks[-1].lines[-1], line, pitch, height, short, margins.left, footnotes
         ):
-            blocks.append(Block(page, [line], footnotes))
+            blocks.append(Block(page, [line]))
         else:
             blocks[-1].lines.append(line)
     return blocks
@@ -381,9 +380,6 @@ class _Text:
                     box.bottom / size.height,
                 )
             )
-
-    def ends_with(self, suffix: str) -> bool:
-        return bool(self.parts) and "".join(self.parts[-3:]).endswith(suffix)
 
     def text(self) -> str:
         return "".join(self.parts)

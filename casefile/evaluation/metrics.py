@@ -143,3 +143,20 @@ def percentile(values: Sequence[float], q: float) -> float | None:
 def average(values: Iterable[float | None]) -> float | None:
     present = [v for v in values if v is not None]
     return mean(present) if present else None
+
+
+def auc(scored: Iterable[tuple[float, bool]]) -> float | None:
+    """Area under the ROC curve of a score that should be higher for positives: the chance
+    that a random positive outscores a random negative (ties half); None without both."""
+    pairs = list(scored)
+    positives = [s for s, p in pairs if p]
+    negatives = sorted(s for s, p in pairs if not p)
+    if not positives or not negatives:
+        return None
+    from bisect import bisect_left, bisect_right
+
+    wins = sum(
+        bisect_left(negatives, s) + (bisect_right(negatives, s) - bisect_left(negatives, s)) / 2
+        for s in positives
+    )
+    return wins / (len(positives) * len(negatives))

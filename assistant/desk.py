@@ -192,8 +192,10 @@ class CaseDesk:
         for person in self.people():
             for mention, _ in person.roles:
                 words = describe(mention)
-                if (mention.role == role or words.startswith(role)) and _matches(
-                    owner, words.partition(" for ")[2]
+                client = words.partition(" for ")[2]
+                # "Blake Lively's lawyers" and "a lawyer for Lively" name the same client.
+                if (mention.role == role or words.startswith(role)) and (
+                    _matches(owner, client) or _matches(client, owner)
                 ):
                     found.append(person)
                     break

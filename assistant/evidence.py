@@ -1,4 +1,4 @@
-"""Lexical evidence shared by the extractive answerer and the verifier.
+"""Lexical evidence shared by the verifier, retrieval and the desk's routes.
 
 What a sentence commits to — numbers, dates, names, quoted words — is "checkable": a
 passage supports the sentence only if it contains every one of them.
@@ -26,19 +26,7 @@ SYNONYMS: dict[str, frozenset[str]] = {
     )
     for group_word in group
 }
-_MONTH = (
-    r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
-    r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?"
-)
 _NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
-# Month names are matched with a day or year, or after a preposition: "may" is also a verb.
-_DATE = re.compile(
-    r"\b(?:1[89]\d\d|20\d\d)\b"
-    rf"|\b{_MONTH}\s+\d{{1,2}}\b"
-    rf"|\b(?:[Ii]n|[Oo]n|[Ss]ince|[Bb]y|[Uu]ntil|[Ll]ast|[Tt]his|[Nn]ext|[Ee]arly|[Ll]ate)\s+{_MONTH}\b"
-    r"|\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|yesterday|today)\b"
-    r"|\b(?:last|next|this) (?:year|month|week)\b"
-)
 _QUOTED = re.compile(r"[“\"]([^”\"]{3,200})[”\"]")
 _CAPITALISED = re.compile(r"\b[A-Z][a-zA-Z’'\-]+(?:\s+[A-Z][a-zA-Z’'\-]+)*")
 _NOT_NAMES = frozenset(
@@ -55,12 +43,6 @@ _NOT_NAMES = frozenset(
 def content_terms(text: str) -> set[str]:
     """Stemmed content words of `text`, without stop words and question words."""
     return {stem(t) for t in content_words(text) if t not in QUESTION_WORDS}
-
-
-def term_pairs(text: str) -> set[tuple[str, str]]:
-    """Adjacent content-word stems, so "Baldoni's lawyer" is told apart from "her lawyers"."""
-    stems = [stem(t) for t in content_words(text) if t not in QUESTION_WORDS]
-    return set(zip(stems, stems[1:], strict=False))
 
 
 def adds_information(sentence: str, question: str) -> bool:
@@ -103,10 +85,6 @@ def names_in(text: str) -> set[str]:
 
 def numbers_in(text: str) -> set[str]:
     return {m.group(0).rstrip(",.").replace(",", "") for m in _NUMBER.finditer(text)}
-
-
-def has_date(text: str) -> bool:
-    return bool(_DATE.search(text))
 
 
 def quotes_in(text: str) -> set[str]:

@@ -10,7 +10,7 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, System
 
 from assistant.evidence import names_in
 from assistant.injection import redact_instructions
-from casefile.kernel.records import Passage
+from casefile.kernel.records import Answer, Passage
 
 NOT_ANSWERED = "The documents do not answer this question."
 SOURCE_CHARS = 800
@@ -39,6 +39,10 @@ _ANAPHORA = re.compile(
     r"the same|there)\b|^\s*(and|also|what about|how about)\b",
     re.IGNORECASE,
 )
+# Who a pronoun stands for is best named by the latest answer ("her" = Blake Lively); what
+# "it" or "that" stands for, by the latest question ("it" = the lawsuit it asked about).
+_PERSON = re.compile(r"\b(he|she|him|her|his|hers|they|them|their|theirs)\b", re.IGNORECASE)
+_THING = re.compile(r"\b(it|its|that|this|those|these|there|the same)\b", re.IGNORECASE)
 _MODEL_REFUSAL = re.compile(
     r"\b(do(es)?n[o’']?t|do(es)? not) (say|mention|state|contain|answer|provide|specify)|"
     r"\bnot (mentioned|stated|specified|provided|given)\b|\bno information\b",
@@ -94,7 +98,17 @@ def standalone_question(question: str, history: Sequence[Any] | None) -> str:
     rule, not by a model: the small local model rewrites questions worse than it answers.
     """
     turns = _turns(history)
-    if not turns or not _ANAPHORA.search(question):
+    if not turns:
+        return question
+    previous = next((text for role, text in reversed(turns) if role == "user"), "")
+    leans = is_elliptical(question) or (
+        _THING.search(question) is not None and _PERSON.search(question) is None
+    )
+    if leans and previous:
+        # "Why?", "When was that?", "Who filed it?": the question is the earlier one, asked
+        # again about something else; the earlier one's words say what is talked about.
+        return f"{question.rstrip()} ({previous.strip()})"
+    if not _ANAPHORA.search(question):
         return question
     own = set(_ordered_names(question))
     names: list[str] = []
@@ -113,11 +127,40 @@ def standalone_question(question: str, history: Sequence[Any] | None) -> str:
     return f"{question.rstrip()} (about {', '.join(chosen)})"
 
 
+_FOLLOW_UP_WORDS = frozenset(
+    """why how when where who whom whose what which and also about then so that this it
+    those these there the a an was were is are did does do happen happened else other
+    again more not no yes exactly why's what's""".split()
+)
+
+
+def is_elliptical(question: str) -> bool:
+    """A question that says almost nothing of its own subject ("Why?", "When was that?",
+    "And the other defendant?", "What about the appeal?"): it leans on the turn before."""
+    words = re.findall(r"[a-z’']+", question.lower())
+    own = [w for w in words if w not in _FOLLOW_UP_WORDS]
+    leans = bool(re.match(r"\s*(?:and|also|what about|how about|then)\b", question, re.I))
+    return len(own) == 0 or (leans and len(own) <= 3)
+
+
+def previous_documents(history: Sequence[Any] | None) -> list[str]:
+    """The documents the latest answer in `history` cited, when history holds answers."""
+    for item in reversed(list(history or [])):
+        citations = getattr(item, "citations", None)
+        if citations is not None:
+            return list(dict.fromkeys(c.doc_id for c in citations))
+    return []
+
+
 def _turns(history: Sequence[Any] | None) -> list[tuple[str, str]]:
-    """History as (role, text) pairs, from chat messages or (user, assistant) pairs."""
+    """History as (role, text) pairs, from chat messages, (user, assistant) pairs or the
+    answers the assistant gave."""
     turns: list[tuple[str, str]] = []
     for item in history or []:
-        if isinstance(item, dict):
+        if isinstance(item, Answer):
+            turns.append(("user", item.standalone_question or item.question))
+            turns.append(("assistant", item.answer))
+        elif isinstance(item, dict):
             content = item.get("content")
             if isinstance(content, str):
                 turns.append((str(item.get("role", "user")), content))

@@ -11,6 +11,7 @@ token keeps its character offsets, so a span of tokens maps back to verbatim tex
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -133,7 +134,7 @@ class WindowSpan:
 
     char_start: int
     char_end: int
-    score: float  # start logit + end logit
+    score: float  # log-sum-exp of start + end logits over the spans overlapping it
 
 
 def best_spans(
@@ -145,7 +146,10 @@ def best_spans(
     top_n: int = 20,
     limit: int = 3,
 ) -> list[WindowSpan]:
-    """The `limit` best non-overlapping spans of the passage part of one window."""
+    """The `limit` best non-overlapping spans of the passage part of one window, each scored
+    with the mass of every span overlapping it (log-sum-exp of their start + end scores):
+    "the Honorable Ruth Abrams", "Ruth Abrams" and "Abrams" are one answer, and the reader's
+    belief in it should not be split between its boundaries."""
     n = len(window.offsets)
     if n == 0:
         return []
@@ -161,14 +165,20 @@ def best_spans(
         if s <= e < s + max_answer_tokens
     ]
     pairs.sort(reverse=True)
-    chosen: list[tuple[float, int, int]] = []
+    if not pairs:
+        return []
+    top = pairs[0][0]
+    chosen: list[tuple[int, int]] = []
+    mass: list[float] = []  # per chosen span, relative to the best pair's exp(score)
     for score, s, e in pairs:
-        if any(not (e < cs or s > ce) for _, cs, ce in chosen):
-            continue
-        chosen.append((score, s, e))
-        if len(chosen) == limit:
-            break
-    return [
-        WindowSpan(int(window.offsets[s, 0]), int(window.offsets[e, 1]), score)
-        for score, s, e in chosen
+        overlapped = next((i for i, (cs, ce) in enumerate(chosen) if s <= ce and e >= cs), None)
+        if overlapped is not None:
+            mass[overlapped] += math.exp(score - top)
+        elif len(chosen) < limit:
+            chosen.append((s, e))
+            mass.append(math.exp(score - top))
+    spans = [
+        WindowSpan(int(window.offsets[s, 0]), int(window.offsets[e, 1]), top + math.log(m))
+        for (s, e), m in zip(chosen, mass, strict=True)
     ]
+    return sorted(spans, key=lambda span: span.score, reverse=True)

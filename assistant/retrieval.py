@@ -21,12 +21,14 @@ from assistant.evidence import content_terms
 from assistant.questions import Question
 from casefile.kernel.index import CaseIndex
 from casefile.kernel.records import Passage, doc_id_of, page_range, pages_in
-from casefile.kernel.text import short_line_runs, split_sentences
-from ingest.legal import statements
+from casefile.kernel.text import split_sentences
+from ingest.legal import stated
 
 RRF_K = 60
 # Passages of stated roles and rulings that may take the place of the last ones found.
 STATED_PASSAGES = 2
+# How much a document the conversation is about weighs, as a share of being named outright.
+PREFERRED = 0.5
 
 
 class HybridRetriever(BaseRetriever):
@@ -78,8 +80,12 @@ class HybridRetriever(BaseRetriever):
         docs: list[str] | None = None,
         date_from: date | None = None,
         date_to: date | None = None,
+        prefer: Sequence[str] = (),
+        asked: Question | None = None,
     ) -> list[Passage]:
-        """The `k` best passages for `query`, optionally only from `docs` and a date range."""
+        """The `k` best passages for `query`, optionally only from `docs` and a date range;
+        `prefer` are documents to favour as if the question named them (a follow-up's);
+        `asked` is the question already parsed."""
         k = self.k if k is None else k
         if k <= 0:
             raise ValueError(f"k must be greater than 0. Currently, k is {k}")
@@ -90,6 +96,9 @@ class HybridRetriever(BaseRetriever):
         dense = self.store.dense_search(query_vector.tolist(), self.candidates, allowed)
         keyword = self.store.keyword_search(query, self.candidates, allowed)
         focus = self._titles.focus(query, allowed) if self._titles else {}
+        for doc_id in prefer:
+            if allowed is None or doc_id in allowed:
+                focus[doc_id] = max(focus.get(doc_id, 0.0), PREFERRED)
         if focus and (allowed is None or len(allowed) > len(focus)):
             # The named documents' own best chunks, which the case-wide lists may lack.
             named = set(focus)
@@ -124,8 +133,8 @@ class HybridRetriever(BaseRetriever):
         hits = [(chunks[i], fused[i], similarity[i]) for i in chosen]
         merged = merge_overlapping(hits, self.max_passage_chars)
         passages = sorted(merged, key=lambda p: p.score, reverse=True)[:k]
-        asked = Question.parse(query)
-        if asked.roles or asked.kind == "disposition":
+        asked = asked or Question.parse(query)
+        if asked.roles or asked.ruling:
             named = list(focus) or list(dict.fromkeys(p.doc_id for p in passages))[:2]
             stated = [
                 p
@@ -216,7 +225,7 @@ class StatedFacts:
         """Passages (the statement's sentence, with the one before and after in its
         paragraph) of `doc_ids` that state what `asked` wants: most specific first, a
         ruling from the end of a document first."""
-        wanted = {"disposition"} if asked.kind == "disposition" else set(asked.roles)
+        wanted = {"disposition"} if asked.ruling else set(asked.roles)
         order = {"panel": 0, "dissent": 0, "counsel": 0, "disposition": 0, "author": 1, "judge": 2}
         found = []
         for doc_id in doc_ids:
@@ -237,15 +246,7 @@ class StatedFacts:
         if doc_id in self._found:
             self._found.move_to_end(doc_id)
             return self._found[doc_id]
-        text = self.store.document_text(doc_id)
-        units = split_sentences(text) + short_line_runs(text)  # a signature block spans lines
-        found = sorted(
-            {
-                (start + s.start, start + s.end, s.role)
-                for start, end in units
-                for s in statements(text[start:end])
-            }
-        )
+        found = [(s.start, s.end, s.role) for s in stated(self.store.document_text(doc_id))]
         self._found[doc_id] = found
         while len(self._found) > self.MAX_DOCUMENTS:
             self._found.popitem(last=False)

@@ -52,6 +52,26 @@ _ROLE_HOLDERS = re.compile(
     r"parties|party|plaintiffs?|defendants?|experts?|witness(?:es)?|spokes\w+)\b",
     re.I,
 )
+# "Who are Lively's lawyers?", "Who is the attorney for Lively?", "Who represents Lively?":
+# the people the documents say hold that role for someone.
+_AGENT = r"lawyers?|attorneys?|counsel|spokes\w+|publicists?|agents?"
+_HOLDERS_OF = re.compile(
+    rf"^\s*(?i:who\s+(?:is|are|was|were))\s+(?P<who>{_NAME}['’]s?\s+(?i:{_AGENT}))\s*\??\s*$"
+)
+_HOLDERS_FOR = re.compile(
+    rf"^\s*(?i:who\s+(?:is|are|was|were)\s+the\s+(?P<role>{_AGENT})\s+(?:for|of|representing))"
+    rf"\s+(?P<who>{_NAME})\s*\??\s*$"
+)
+_REPRESENTS = re.compile(
+    rf"^\s*(?i:who\s+(?:represents|represented|(?:is|was)\s+representing))\s+(?P<who>{_NAME})"
+    r"\s*\??\s*$"
+)
+# The same asked as a follow-up: "Who are her lawyers? (about Blake Lively)".
+_HOLDERS_OF_SUBJECT = re.compile(
+    rf"^\s*who\s+(?:is|are|was|were)\s+(?:her|his|their)\s+(?P<role>{_AGENT})"
+    r"\s*\??\s*\(about\s+(?P<who>[^,()]{1,80})\)\s*$",
+    re.I,
+)
 _HAPPENED = re.compile(
     r"^\s*what\s+happened\s+(?:in|on|during|by|since)\s+(?P<when>[^?]+?)\s*\??\s*$", re.I
 )
@@ -78,6 +98,18 @@ def desk_answer(question: str, desk: CaseDesk, vectors: SentenceEmbeddingCache) 
         if person is not None and person.roles:
             return _roles_of(question, person, desk, vectors, ranked=affiliation is not None)
         return []
+    owned = _HOLDERS_OF.match(question)
+    if owned:
+        return _holders_of(owned.group("who"), desk)
+    held = _HOLDERS_FOR.match(question)
+    if held:
+        return _holders_of(f"{held.group('who')}’s {held.group('role')}", desk)
+    represented = _REPRESENTS.match(question)
+    if represented:
+        return _holders_of(f"{represented.group('who')}’s lawyers", desk)
+    subject = _HOLDERS_OF_SUBJECT.match(question)
+    if subject:
+        return _holders_of(f"{subject.group('who').strip()}’s {subject.group('role')}", desk)
     holders = _ROLE_HOLDERS.match(question)
     if holders and not names_in(question[holders.end() :]):
         return _holders(holders.group("role"), desk)
@@ -158,6 +190,24 @@ def _holders(role_word: str, desk: CaseDesk) -> list[Span]:
                 seen.add((where.doc_id, start))
                 spans.append(Span(where.doc_id, start, end))
             break
+    return spans[:MAX_ROWS]
+
+
+def _holders_of(described: str, desk: CaseDesk) -> list[Span]:
+    """ "Who are Lively's lawyers?": the sentence stating each holder's role for the owner,
+    the holder's name as the short answer."""
+    spans: list[Span] = []
+    for person in desk.holders(described):
+        role, where = person.roles[0]
+        for candidate, place in person.roles:
+            if " for " in candidate.detail or candidate.role == role.role:
+                role, where = candidate, place
+                break
+        text = desk.store.document_text(where.doc_id)
+        start, end = _sentence_around(text, where.start, where.end)
+        span = Span(where.doc_id, start, end)
+        if span not in spans:
+            spans.append(span)
     return spans[:MAX_ROWS]
 
 

@@ -278,9 +278,11 @@ def _export_answer(
 
 def print_answer(answer: Answer) -> None:
     """The answer with [n] markers, then numbered footnotes: title, page, quote."""
-    if answer.notice:
+    if answer.notice and answer.answerable:
         err.print(f"[yellow]{escape(answer.notice)}[/]")
     out.print(escape(answer.answer), soft_wrap=True)
+    if answer.notice and not answer.answerable:
+        out.print(escape(answer.notice), soft_wrap=True)  # the nearest the documents come
     if answer.citations:
         out.print()
     for c in answer.citations:

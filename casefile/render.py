@@ -40,12 +40,18 @@ def safe_markdown(text: str) -> str:
 def chat_markdown(answer: Answer) -> str:
     """The answer as it appears in the chat: text with [n] markers, then a short source list."""
     lines = []
-    if answer.notice:
-        lines.append(f"*{safe_markdown(answer.notice)}*\n")
     if answer.answerable:
+        if answer.notice:
+            lines.append(f"*{safe_markdown(answer.notice)}*\n")
+        if answer.short is not None:
+            # The fact first, as the reader found it, then the sentences that hold it.
+            short = answer.short
+            lines.append(f"**{safe_markdown(short.text)}** \\[{short.citation}\\]\n")
         lines.append(" ".join(_sentence_markdown(s.text, s.citations) for s in answer.sentences))
     else:
         lines.append(safe_markdown(answer.answer))
+        if answer.notice:
+            lines.append(f"\n*{safe_markdown(answer.notice)}*")
     if answer.citations:
         lines.append("")
         lines.append("**Sources**")

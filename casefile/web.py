@@ -190,7 +190,9 @@ def build_app(settings: Settings) -> gr.Blocks:
             yield chat, gr.skip(), answers, ""
             return
         assistant = cases.assistant(case)
-        history = [(a.question, a.answer) for a in answers]
+        # The answers themselves: a follow-up reads the question before it as it was
+        # understood, and favours the documents its answer cited.
+        history = list(answers)
         chat = [*chat, {"role": "user", "content": safe_markdown(question)}]
         partial = ""
         try:

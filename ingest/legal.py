@@ -16,6 +16,8 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from casefile.kernel.text import short_line_runs, split_sentences
+
 Role = Literal[
     "panel", "author", "judge", "counsel", "dissent", "disposition", "party", "signer", "dated"
 ]
@@ -61,12 +63,21 @@ PATTERNS: list[tuple[Role, re.Pattern[str]]] = [
             r"(?:Justice|Judge|JUSTICE|JUDGE|J\.)\s*[.:]?\s*$"
         ),
     ),
+    # An opinion that opens with its author: "BROWN, Circuit Judge: Samuel Vinton, convicted ..."
+    (
+        "author",
+        re.compile(
+            r"^\s*(?P<who>[A-Z][A-Z'’.-]+(?:\s+[A-Z][A-Z'’.-]+){0,3}),\s+"
+            r"(?:(?:Chief|Senior|Associate|Circuit|District)\s+)?(?:Judge|Justice)\s*:"
+        ),
+    ),
     # A signature block: "SUSAN ILLSTON United States District Judge", "Hon. Vince Chhabria"
     (
         "judge",
         re.compile(
-            r"(?P<who>[A-Z][A-Za-z'’.]*(?:\s+[A-Z][A-Za-z'’.]*){1,4})\s+(?:United\s+States|U\.\s?S\.)\s+"
-            r"(?:District|Magistrate|Bankruptcy|Circuit)\s+Judge",
+            # (the name on one line: "IT IS SO ORDERED." above it is not part of it)
+            r"(?P<who>[A-Z][A-Za-z'’.]*(?:[ \t]+[A-Z][A-Za-z'’.]*){1,4})\s+"
+            r"(?:United\s+States|U\.\s?S\.)\s+(?:District|Magistrate|Bankruptcy|Circuit)\s+Judge",
             re.IGNORECASE,
         ),
     ),
@@ -228,6 +239,25 @@ def statements(text: str) -> list[Statement]:
                 )
     found.extend(dispositions(text))
     return found
+
+
+def stated(text: str) -> list[Statement]:
+    """Every statement of a longer text (a passage, a document), offsets into it: read
+    sentence by sentence, and over runs of short lines, where a signature block sets one
+    statement over several lines ("SUSAN ILLSTON" / "United States District Judge")."""
+    found: dict[tuple[int, int, str], Statement] = {}
+    for start, end in split_sentences(text) + short_line_runs(text):
+        for s in statements(text[start:end]):
+            moved = Statement(
+                s.role,
+                start + s.start,
+                start + s.end,
+                s.value,
+                s.side,
+                (start + s.reach[0], start + s.reach[1]) if s.reach != (0, 0) else (start, end),
+            )
+            found.setdefault((moved.start, moved.end, moved.role), moved)
+    return sorted(found.values(), key=lambda s: (s.start, s.end))
 
 
 def dispositions(text: str) -> list[Statement]:

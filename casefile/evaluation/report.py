@@ -11,7 +11,7 @@ from typing import Any
 
 from casefile.evaluation.metrics import auc, average, percentile, refusal_metrics
 
-STAGES = ("retrieve", "generate", "verify", "total")
+STAGES = ("retrieve", "read", "generate", "verify", "total")
 
 # (key in the summary, label in the report, shown as a percentage)
 METRICS: list[tuple[str, str, bool]] = [

@@ -77,9 +77,6 @@ class ChromaSettings(BaseModel):
 class RetrievalSettings(BaseModel):
     k: int = Field(5, description="Passages retrieved per question.")
     candidates: int = Field(24, description="Chunks taken from each of dense and keyword search.")
-    min_score: float = Field(
-        0.45, description="Below this, the best sentence does not answer: the question is refused."
-    )
 
     @model_validator(mode="after")
     def _check(self) -> RetrievalSettings:
@@ -88,6 +85,40 @@ class RetrievalSettings(BaseModel):
         if self.candidates < self.k:
             raise ValueError(
                 f"candidates must be at least k ({self.k}). Currently, {self.candidates}"
+            )
+        return self
+
+
+class ReaderSettings(BaseModel):
+    model: Path | None = Field(
+        None,
+        description="Folder of the span reader (model.onnx, tokenizer.json, reader.json); "
+        "default: the reader bundled with Casefile.",
+    )
+    candidates: int = Field(
+        20, description="Passages the reader reads per question (about 700 characters each)."
+    )
+    threshold: float | None = Field(
+        None,
+        description="Below this reader score a question is refused; default: the value "
+        "calibrated with the model (reader.json).",
+    )
+    max_sentences: int = Field(2, description="Most sentences quoted in an extractive answer.")
+    threads: int | None = Field(None, description="CPU threads for the reader (default: all).")
+
+    @model_validator(mode="after")
+    def _check(self) -> ReaderSettings:
+        if self.candidates <= 0:
+            raise ValueError(
+                f"candidates must be greater than 0. Currently, it is {self.candidates}"
+            )
+        if self.threshold is not None and not 0.0 <= self.threshold <= 1.0:
+            raise ValueError(
+                f"threshold must be between 0 and 1. Currently, it is {self.threshold}"
+            )
+        if self.max_sentences <= 0:
+            raise ValueError(
+                f"max_sentences must be greater than 0. Currently, it is {self.max_sentences}"
             )
         return self
 
@@ -191,6 +222,7 @@ class Settings(BaseSettings):
         "or ollama:MODEL.",
     )
     retrieval: RetrievalSettings = RetrievalSettings()
+    reader: ReaderSettings = ReaderSettings()
     llm: LLMSettings = LLMSettings()
     app: AppSettings = AppSettings()
     ingest: IngestSettings = IngestSettings()

@@ -80,9 +80,22 @@ def test_supported_model_sentences_are_kept_and_cited(case, settings):
         "How much did Baldoni sue Lively and Reynolds for?", model="local"
     )
     assert answer.notice == ""
-    assert answer.answer == "Baldoni sued Lively and Reynolds for $400 million [1]."
+    # The reader's short answer leads, cited by the sentence it found it in; then the model's.
+    assert (
+        answer.answer == "$400 million [1]. Baldoni sued Lively and Reynolds for $400 million [1]."
+    )
+    assert answer.short.text == "$400 million" and answer.short.citation == 1
     assert "$400 million" in answer.citations[0].quote
     assert_verbatim(answer, case)
+
+
+def test_the_short_answer_leads_even_when_the_model_says_the_fact_otherwise(case, settings):
+    model = fake_model("Lively and Reynolds were sued by Justin Baldoni [1].")
+    answer = assistant_with(case, settings, local=model).ask(
+        "How much did Baldoni sue Lively and Reynolds for?", model="local"
+    )
+    assert answer.answer.startswith("$400 million [1].")
+    assert "$400 million" in answer.citation(1).quote
 
 
 def test_invented_sentences_are_removed_and_listed_separately(case, settings):

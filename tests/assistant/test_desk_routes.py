@@ -47,6 +47,20 @@ def test_who_the_lawyers_are_lists_each_with_the_sentence_stating_it(assistant):
     verbatim(answer, assistant)
 
 
+def test_whose_lawyer_is_answered_for_that_client_only(assistant):
+    answer = assistant.ask("Who is Baldoni’s lawyer?")
+    assert "Bryan Freedman" in answer.answer
+    assert "Gottlieb" not in answer.answer
+    for asked in (
+        "Who are Blake Lively's lawyers?",
+        "Who are the attorneys for Blake Lively?",
+        "Who represents Lively?",
+    ):
+        lively = assistant.ask(asked)
+        assert "Mike Gottlieb" in lively.answer and "Freedman" not in lively.answer, asked
+        verbatim(lively, assistant)
+
+
 def test_what_happened_in_a_month_gives_the_dated_sentences(assistant):
     answer = assistant.ask("What happened in May 2023?")
     assert "Hoboken" in answer.answer

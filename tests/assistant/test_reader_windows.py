@@ -91,3 +91,19 @@ class TestBestSpans:
         ends = np.zeros(window.length)
         spans = best_spans(window, starts, ends)
         assert all(s.char_end <= len("Ann Ortiz did.") for s in spans)
+
+    def test_the_boundaries_of_one_answer_pool_their_belief(self, tokenizer):
+        # "Ann Ortiz" and "Judge Ann Ortiz" are one answer, each a little less likely than
+        # "May 1" alone; together they are the better one.
+        text = "Judge Ann Ortiz signed the order on May 1 in Fresno."
+        (window,) = _windows(tokenizer, "Who signed?", text)
+        starts = np.full(window.length, -30.0)
+        ends = np.full(window.length, -30.0)
+        at = window.context_start
+        starts[at], starts[at + 1], ends[at + 2] = 0.0, 0.0, 0.0  # "(Judge) Ann Ortiz"
+        starts[at + 7], ends[at + 8] = 0.25, 0.25  # "May 1": e^0.5 against e^0 twice
+        spans = best_spans(window, starts, ends, max_answer_tokens=4)
+        best = text[spans[0].char_start : spans[0].char_end]
+        assert best in {"Ann Ortiz", "Judge Ann Ortiz"}
+        assert spans[0].score == pytest.approx(np.log(2.0), abs=1e-6)
+        assert spans[1].score == pytest.approx(0.5, abs=1e-6)

@@ -23,7 +23,7 @@ def casefile(*args: str, check: bool = True) -> subprocess.CompletedProcess:
 
 
 def test_help_loads_no_model_or_store():
-    heavy = "('torch', 'chromadb', 'sentence_transformers', 'langchain_chroma')"
+    heavy = "('torch', 'chromadb', 'sentence_transformers', 'langchain_chroma', 'onnxruntime')"
     probe = f"import sys, casefile.cli; print(sorted(m for m in {heavy} if m in sys.modules))"
     result = subprocess.run(
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True

@@ -1,5 +1,6 @@
 """Running a question file: gold evidence located, answers scored, runs resumed, reports written."""
 
+import dataclasses
 import json
 import shutil
 
@@ -11,8 +12,15 @@ from assistant import CaseAssistant
 from assistant.models import ChatModels
 from casefile.evaluation.questions import EvalQuestion
 from casefile.evaluation.report import summarize, write_reports
-from casefile.evaluation.runner import find_quote, read_rows, resolve_evidence, run_eval
+from casefile.evaluation.runner import (
+    find_quote,
+    read_rows,
+    resolve_evidence,
+    run_eval,
+    short_answer_metrics,
+)
 from casefile.evaluation.squad import convert_squad
+from casefile.kernel.records import Answer, AnswerSentence, Citation, ShortAnswer
 from casefile.kernel.settings import IngestSettings
 from ingest.pipeline import ingest_paths
 from tests.conftest import SEED
@@ -117,7 +125,10 @@ def test_two_models_side_by_side_with_citation_scores(case, settings, tmp_path):
         )
     )
     assistant = CaseAssistant(case, settings, chat_models=ChatModels({"openai:fake": invented}))
-    run = run_eval(assistant, [LAWYERS], ["extractive", "openai:fake"], tmp_path)
+    # Restricted to the article, the question goes past the desk to the reader and the model.
+    asked = dataclasses.replace(LAWYERS, doc="article.txt")
+    run = run_eval(assistant, [asked], ["extractive", "openai:fake"], tmp_path)
+    assert not run.problems, run.problems
     summary = summarize(run.rows, ["extractive", "openai:fake"])
     assert list(summary) == ["extractive", "openai:fake"]
     model = summary["openai:fake"]
@@ -180,3 +191,116 @@ def test_a_file_that_is_not_squad_is_rejected_by_name(tmp_path):
     source.write_text("[1, 2]")
     with pytest.raises(ValueError, match="notes.json: not a SQuAD file"):
         convert_squad(source, tmp_path / "out")
+
+
+def test_evidence_with_a_page_and_a_quote_is_the_quote_itself(case):
+    [record] = case.records()
+    text = case.document_text(record.doc_id)
+    quote = "Lively’s lawyers, Mike Gottlieb and Esra Hudson"
+    question = EvalQuestion(
+        id="q", question="?", evidence=({"doc": "article.txt", "page": 1, "quote": quote},)
+    )
+    [(doc_id, start, end)], notes = resolve_evidence(case, question)
+    assert (doc_id, text[start:end], notes) == (record.doc_id, quote, [])
+
+
+def test_a_quote_the_text_has_only_in_part_is_found_by_its_longest_stretch(case):
+    # PDF text read another way rarely matches a quote whole: half of it is enough.
+    quote = "Lively’s lawyers, Mike Gottlieb and Esra Hudson, said in a statement yesterday"
+    question = EvalQuestion(
+        id="q", question="?", evidence=({"doc": "article.txt", "page": 1, "quote": quote},)
+    )
+    [(doc_id, start, end)], _ = resolve_evidence(case, question)
+    assert case.document_text(doc_id)[start:end].startswith("Lively’s lawyers, Mike Gottlieb")
+
+
+def _answer(short: str | None, sentence: str, answerable: bool = True) -> Answer:
+    citation = Citation(1, "d", "a.txt", "A", None, 0, len(sentence), sentence)
+    return Answer(
+        question="?",
+        answer=sentence,
+        answerable=answerable,
+        sentences=(AnswerSentence(sentence, (1,), True),) if answerable else (),
+        citations=(citation,) if answerable else (),
+        passages=(),
+        unsupported=(),
+        model="extractive",
+        short=ShortAnswer(short, 1, 0, len(short)) if short else None,
+    )
+
+
+@pytest.mark.parametrize(
+    ("question", "answer", "wrong", "short_correct"),
+    [
+        (LAWYERS, _answer("Mike Gottlieb", "Mike Gottlieb and Esra Hudson said so."), False, True),
+        (LAWYERS, _answer("Bryan Freedman", "Bryan Freedman said so."), True, False),
+        (LAWYERS, _answer(None, "", answerable=False), False, None),
+        (TRIAL, _answer("March 9", "The trial begins March 9."), True, None),
+        (TRIAL, _answer(None, "", answerable=False), False, None),
+    ],
+)
+def test_wrong_answers_and_short_answers_are_judged_as_a_reporter_would(
+    question, answer, wrong, short_correct
+):
+    judged = short_answer_metrics(question, answer)
+    assert judged["wrong"] is wrong
+    assert judged["short_correct"] is short_correct
+
+
+def test_the_summary_counts_wrong_answers_and_the_auc_of_confidence():
+    rows = [
+        {
+            "answerable": True,
+            "metrics": {
+                "wrong": False,
+                "refused": False,
+                "confidence": 0.9,
+                "short_given": True,
+                "short_correct": True,
+            },
+        },
+        {
+            "answerable": True,
+            "metrics": {
+                "wrong": True,
+                "refused": False,
+                "confidence": 0.4,
+                "short_given": True,
+                "short_correct": False,
+            },
+        },
+        {
+            "answerable": False,
+            "metrics": {
+                "wrong": False,
+                "refused": True,
+                "confidence": 0.1,
+                "short_given": False,
+                "short_correct": None,
+            },
+        },
+    ]
+    from casefile.evaluation.report import _wrong_and_short
+
+    summary = _wrong_and_short([r["metrics"] for r in rows], rows)
+    assert summary["wrong"] == 1 and summary["wrong_answers"] == pytest.approx(1 / 3)
+    assert summary["short_answer_rate"] == 1.0 and summary["short_precision"] == 0.5
+    assert summary["answer_auc"] == 1.0
+
+
+def test_a_follow_up_is_asked_after_the_questions_of_its_conversation(case, settings, tmp_path):
+    assistant = CaseAssistant(case, settings)
+    asked: list[tuple[str, int]] = []
+    original = assistant.ask
+
+    def recording_ask(question, history=None, **options):
+        asked.append((question, len(history or [])))
+        return original(question, history, **options)
+
+    assistant.ask = recording_ask
+    follow_up = EvalQuestion(
+        id="f", question="Who else?", history=("Who are Blake Lively's lawyers?",)
+    )
+    run = run_eval(assistant, [follow_up], ["extractive"], tmp_path / "out")
+    assert asked == [("Who are Blake Lively's lawyers?", 0), ("Who else?", 1)]
+    assert run.rows[0]["history"] == ["Who are Blake Lively's lawyers?"]

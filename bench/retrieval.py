@@ -5,9 +5,12 @@
 
 Sets: the demo case (seeds/ + examples/seed_questions.jsonl), and from ../shared/eval when
 present: court_dev (nine court records and their questions), the SEC filings (with
-bench/questions/sec_filings.jsonl) and PolicyQA dev (each question restricted to its policy).
+bench/questions/sec_filings.jsonl), court_dev2 (ten long court records), finance_dev (four
+10-Ks) and PolicyQA dev (each question restricted to its policy).
 
-Both systems get the same files. The reference reads them as the textbook does (text as is,
+Both systems get the same files. Casefile's passages are those its answer lists: the span
+reader's best k of the 20 candidates it read (so the figures include the reader's
+re-ranking). The reference reads them as the textbook does (text as is,
 PDFs page by page with pypdf, HTML's visible text), splits with
 RecursiveCharacterTextSplitter(1000, 200), embeds with HuggingFaceEmbeddings on the same
 bundled model and searches Chroma for the top k. A retrieved passage "finds" a gold
@@ -34,7 +37,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
 
-from bench.corpus import COURT_PDFS, PDFS, POLICYQA, ROOT  # noqa: E402
+from bench.corpus import COURT_PDFS, PDFS, POLICYQA, ROOT, SHARED  # noqa: E402
 
 OUT = ROOT / "artifacts" / "bench"
 COURT_QUESTIONS = COURT_PDFS.parent / "questions.jsonl"
@@ -70,6 +73,11 @@ def question_sets(policyqa_limit: int | None, work: Path) -> list[QuestionSet]:
         sets.append(QuestionSet("court_dev", sorted(COURT_PDFS.iterdir()), COURT_QUESTIONS))
     if PDFS.exists() and SEC_QUESTIONS.exists():
         sets.append(QuestionSet("sec", sorted(PDFS.glob("*.pdf")), SEC_QUESTIONS))
+    for name in ("court_dev2", "finance_dev"):  # long records and 10-Ks, evidence by quote
+        folder = SHARED / name
+        if (folder / "questions.jsonl").exists():
+            files = sorted((folder / "corpus").iterdir())
+            sets.append(QuestionSet(name, files, folder / "questions.jsonl"))
     if POLICYQA.exists():
         from casefile.evaluation.squad import convert_squad
 
@@ -112,6 +120,8 @@ def asked(qs: QuestionSet) -> list[Asked]:
         for item in q.evidence:
             if isinstance(item, str):
                 gold.append(item)
+            elif item.get("quote"):
+                gold.append(item["quote"])
             elif "start" in item:
                 text = by_name[item["doc"]].read_text(encoding="utf-8")
                 gold.append(text[item["start"] : item["end"]])
@@ -123,7 +133,7 @@ def asked(qs: QuestionSet) -> list[Asked]:
 def run_casefile(
     qs: QuestionSet, questions: list[Asked], home: Path, k: int, options: dict[str, float]
 ) -> list[int | None]:
-    from assistant.retrieval import HybridRetriever
+    from assistant import CaseAssistant
     from casefile.kernel.settings import Settings
     from ingest.pipeline import ingest_paths
     from vectorstore.cases import open_case
@@ -131,13 +141,14 @@ def run_casefile(
     settings = Settings(home=home)
     store = open_case(settings, qs.name.replace("_", "-"))
     ingest_paths(qs.files, store, settings.ingest)
-    retriever = HybridRetriever(
-        store=store, k=k, candidates=settings.retrieval.candidates, **options
-    )
+    assistant = CaseAssistant(store, settings)
+    for option, value in options.items():
+        setattr(assistant.retriever, option, value)
     ranks = []
     for q in questions:
-        passages = retriever.retrieve(q.question, docs=[q.doc.name] if q.doc else None)
-        ranks.append(rank_of([p.text for p in passages], q.gold))
+        # The passages an answer lists: the reader's best k of the candidates it read.
+        answer = assistant.ask(q.question, k=k, docs=[q.doc.name] if q.doc else None)
+        ranks.append(rank_of([p.text for p in answer.passages[:k]], q.gold))
     return ranks
 
 

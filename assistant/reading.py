@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from assistant.fragments import is_fragment
 from assistant.questions import Question, fits
 from assistant.reader import ExtractiveReader, Reading, ReadSpan
+from casefile.kernel.errors import DocumentNotFound
 from casefile.kernel.records import Passage
 from casefile.kernel.text import split_sentences
 from ingest.legal import Statement, dispositions, stated
@@ -93,7 +94,7 @@ class PassageReader:
             question.text, texts, top_k=8, marked=[[(s.start, s.end) for s in t] for t in stated]
         )
         ranked = _rerank(candidates, reading)
-        cache: dict[str, str] = {}
+        cache: dict[str, str | None] = {}
         # A statement the reader believes answers comes first, of the role the question
         # wants most ("wrote the opinion": its author before a judge named elsewhere); else
         # the reader's own spans.
@@ -133,7 +134,7 @@ class PassageReader:
         reading: Reading,
         candidates: list[Passage],
         stated: list[list[Statement]],
-        cache: dict[str, str],
+        cache: dict[str, str | None],
     ) -> Iterator[tuple[ReadSpan, Located, Located]]:
         """The statements of the role or ruling asked about, best scored first, each with the
         whole statement as its sentence ("SUSAN ILLSTON" / "United States District Judge")."""
@@ -142,14 +143,16 @@ class PassageReader:
             passage = candidates[span.passage]
             located = self._locate(passage, (span.start, span.end))
             whole = self._locate(passage, reaches[(span.passage, span.start, span.end)])
-            yield span, located, self._sentence(whole, cache)
+            sentence = self._sentence(whole, cache)
+            if sentence is not None:
+                yield span, located, sentence
 
     def _verified(
         self,
         question: Question,
         reading: Reading,
         candidates: list[Passage],
-        cache: dict[str, str],
+        cache: dict[str, str | None],
     ) -> Iterator[tuple[ReadSpan, Located, Located]]:
         """The reader's spans, best first, with their sentences, passing over a span that is
         only punctuation or whose sentence is a heading, a caption or a citation."""
@@ -161,7 +164,7 @@ class PassageReader:
             if CHECK_SHAPE and not fits(located.text, question.expects):
                 continue  # "how many" answered by "more", "when" by "the Court"
             sentence = self._sentence(located, cache)
-            if not is_fragment(sentence.text):
+            if sentence is not None and not is_fragment(sentence.text):
                 yield span, located, sentence
 
     @staticmethod
@@ -170,12 +173,18 @@ class PassageReader:
         start, end = passage.start + span[0], passage.start + span[1]
         return Located(passage, start, end, passage.text[span[0] : span[1]])
 
-    def _sentence(self, span: Located, cache: dict[str, str]) -> Located:
-        """The document's sentence(s) holding `span`, whole (`cache`: the texts read)."""
+    def _sentence(self, span: Located, cache: dict[str, str | None]) -> Located | None:
+        """The document's sentence(s) holding `span`, whole (`cache`: the texts read); None
+        when the document was removed (by another session) since it was retrieved."""
         doc_id = span.passage.doc_id
         if doc_id not in cache:
-            cache[doc_id] = self.document_text(doc_id)
+            try:
+                cache[doc_id] = self.document_text(doc_id)
+            except DocumentNotFound:
+                cache[doc_id] = None
         text = cache[doc_id]
+        if text is None:
+            return None
         low = max(0, span.start - SENTENCE_REACH)
         high = min(len(text), span.end + SENTENCE_REACH)
         around = [

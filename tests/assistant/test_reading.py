@@ -188,3 +188,22 @@ def test_a_span_without_the_shape_the_question_asks_for_is_passed_over():
     reader = FakeReader([("held", 0.9), ("1", 0.5)], [0.9])
     finding = _reader(reader).run(Question.parse("How many days did it take?"), candidates)
     assert finding.short.text == "1"
+
+
+def test_a_document_removed_since_retrieval_is_passed_over():
+    from casefile.kernel.errors import DocumentNotFound
+
+    def document_text(doc_id: str) -> str:
+        if doc_id == "gone":  # another session removed it after retrieval found it
+            raise DocumentNotFound(f"no document {doc_id!r}")
+        return DOCUMENT
+
+    cut = DOCUMENT.index("The motion")
+    candidates = [_passage(0, cut, doc_id="gone"), _passage(cut, len(DOCUMENT))]
+    reader = FakeReader([("Ortiz", 0.9), ("DENIED", 0.7)], [0.95, 0.9])
+    finding = PassageReader(reader, document_text).run(
+        Question.parse("What did the court do?"), candidates
+    )
+    assert finding.answered
+    assert finding.short.text == "DENIED"
+    assert all(s.passage.doc_id != "gone" for s in finding.sentences)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import re
+import threading
 import time
 from dataclasses import dataclass, field
 from datetime import date
@@ -113,6 +114,7 @@ class CaseDesk:
         self._records: dict[str, DocumentRecord] = {}
         self._pages: dict[str, tuple[PageSpan, ...]] = {}
         self._checked = -1e9
+        self._lock = threading.Lock()
 
     # -- the rows ----------------------------------------------------------------------
 
@@ -229,10 +231,16 @@ class CaseDesk:
     # -- loading -----------------------------------------------------------------------
 
     def _refresh(self) -> None:
-        now = time.monotonic()
-        if now - self._checked < self.RECHECK_S:
-            return
-        self._checked = now
+        # One thread refreshes at a time, and the others wait for it: a question asked while
+        # the case's desks are first read must not see an empty desk (and go unanswered).
+        with self._lock:
+            now = time.monotonic()
+            if now - self._checked < self.RECHECK_S:
+                return
+            self._checked = now
+            self._reload()
+
+    def _reload(self) -> None:
         records = {r.doc_id: r for r in self.store.records()}
         if set(records) == set(self._records):
             return

@@ -70,3 +70,34 @@ def test_what_happened_in_a_month_gives_the_dated_sentences(assistant):
 def test_a_question_the_desk_has_nothing_for_goes_to_retrieval(assistant):
     answer = assistant.ask("What did Colleen Hoover say?")  # named, never quoted
     assert not answer.answerable or "Hoover" in answer.answer
+
+
+def test_a_question_asked_while_the_desk_is_first_read_waits_for_it(assistant):
+    import threading
+    import time
+
+    from assistant.desk import CaseDesk
+
+    class SlowListing:  # the case's documents listed slowly, as under a busy server
+        def __init__(self, store):
+            self.store = store
+
+        def records(self, **kwargs):
+            time.sleep(0.3)
+            return self.store.records(**kwargs)
+
+        def __getattr__(self, name):
+            return getattr(self.store, name)
+
+    desk = CaseDesk(SlowListing(assistant.store))
+    found: dict[str, list[str]] = {}
+
+    def ask(name: str) -> None:
+        found[name] = [p.name for p in desk.holders("Baldoni’s lawyer")]
+
+    first = threading.Thread(target=ask, args=("first",))
+    first.start()
+    time.sleep(0.05)  # the second question arrives while the first is reading the desk
+    ask("second")
+    first.join()
+    assert found["first"] == found["second"] == ["Bryan Freedman"]

@@ -20,6 +20,7 @@ from casefile.console import CaseOption, err, load_settings, out
 from casefile.kernel.errors import CasefileError, UnknownModel
 from casefile.kernel.records import OCR_NOTE, Answer
 from casefile.kernel.settings import Settings
+from casefile.render import quoted
 
 if TYPE_CHECKING:
     from assistant import CaseAssistant
@@ -299,7 +300,7 @@ def print_answer(answer: Answer) -> None:
         out.print(f"[bold][{c.n}][/] {escape(where)}", soft_wrap=True)
         if c.ocr:
             out.print(f"    [bold yellow]{escape(OCR_NOTE)}[/]", soft_wrap=True)
-        out.print(f"    “{escape(c.quote)}”", soft_wrap=True, highlight=False)
+        out.print(f"    {escape(quoted(c.quote))}", soft_wrap=True, highlight=False)
         # A PDF's citation names itself as `casefile show` takes it, to see it on the page.
         show = f" · {c.doc_id}:{c.start}-{c.end}" if c.page is not None else ""
         out.print(f"    [dim]{escape(c.source)}{show}[/]", soft_wrap=True)
@@ -311,7 +312,8 @@ def print_answer(answer: Answer) -> None:
         out.print("\n[bold]Nearest passages:[/]")
         for p in answer.passages:
             page = f", page {p.page}" if p.page else ""
-            out.print(f"  • {escape(p.title)}{page}: “{escape(_clip(p.text))}”", soft_wrap=True)
+            shown = escape(quoted(_clip(p.text)))
+            out.print(f"  • {escape(p.title)}{page}: {shown}", soft_wrap=True)
 
 
 def _clip(text: str, limit: int = 240) -> str:

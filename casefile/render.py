@@ -32,6 +32,15 @@ DocumentText = Callable[[str], str]
 PageImage = Callable[[Citation], tuple[str, str] | None]
 
 
+_OPENING_MARKS = ("“", '"', "‘", "'", "«")
+
+
+def quoted(text: str) -> str:
+    """`text` between quotation marks, unless it opens with its own: one pair, never
+    "““Ms. Lively …" when the quoted sentence itself begins a quotation."""
+    return text if text.startswith(_OPENING_MARKS) else f"“{text}”"
+
+
 def safe_markdown(text: str) -> str:
     """`text` shown literally by a Markdown renderer: HTML escaped, Markdown syntax escaped."""
     return _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
@@ -238,7 +247,7 @@ def _footnote(number: int, c: Citation, image: tuple[str, str] | None = None) ->
         p for p in (c.title, c.date or "", c.pages, c.source, OCR_NOTE if c.ocr else "") if p
     )
     quote = " ".join(c.quote.split())
-    note = f"[^{number}]: {where}: “{quote}” (characters {c.start}–{c.end})"
+    note = f"[^{number}]: {where}: {quoted(quote)} (characters {c.start}–{c.end})"
     if image:
         path, notice = image
         note += f" ![{c.pages} as filed]({path}) {notice or '(the quote highlighted)'}"

@@ -150,3 +150,11 @@ def replace_shown(shown, **changes):
     from dataclasses import replace
 
     return replace(shown, **changes)
+
+
+def test_a_quote_that_opens_with_its_own_mark_gets_no_second_one():
+    from casefile.render import quoted
+
+    assert quoted("The motion is denied.") == "“The motion is denied.”"
+    opening = "“Ms. Lively has initiated discovery,” her lawyers said."
+    assert quoted(opening) == opening  # never "““Ms. Lively …"

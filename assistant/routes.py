@@ -195,20 +195,40 @@ def _holders(role_word: str, desk: CaseDesk) -> list[Span]:
 
 def _holders_of(described: str, desk: CaseDesk) -> list[Span]:
     """ "Who are Lively's lawyers?": the sentence stating each holder's role for the owner,
-    the holder's name as the short answer."""
-    spans: list[Span] = []
+    the holders' names as the short answer ("Mike Gottlieb and Esra Hudson")."""
+    texts: dict[str, str] = {}
+    named: dict[tuple[str, int, int], list[tuple[int, int]]] = {}  # sentence -> names in it
     for person in desk.holders(described):
-        role, where = person.roles[0]
-        for candidate, place in person.roles:
-            if " for " in candidate.detail or candidate.role == role.role:
-                role, where = candidate, place
-                break
-        text = desk.store.document_text(where.doc_id)
+        _, where = next(
+            ((r, w) for r, w in person.roles if re.search(r"\bfor\b", r.detail)), person.roles[0]
+        )
+        if where.doc_id not in texts:
+            texts[where.doc_id] = desk.store.document_text(where.doc_id)
+        text = texts[where.doc_id]
         start, end = _sentence_around(text, where.start, where.end)
-        span = Span(where.doc_id, start, end)
-        if span not in spans:
-            spans.append(span)
+        names = named.setdefault((where.doc_id, start, end), [])
+        at = text.find(person.name, where.start, where.end)
+        if at >= 0:
+            names.append((at, at + len(person.name)))
+    spans = [
+        Span(doc_id, start, end, _listed(texts[doc_id], names))
+        for (doc_id, start, end), names in named.items()
+    ]
     return spans[:MAX_ROWS]
+
+
+_SEPARATOR = re.compile(r"\s*(?:,\s*(?:and\s+)?|and\s+|&\s*)")
+
+
+def _listed(text: str, names: list[tuple[int, int]]) -> tuple[int, int] | None:
+    """The names as one short answer when the sentence lists them together ("A, B and C"),
+    else the first of them."""
+    if not names:
+        return None
+    names = sorted(names)
+    gaps = (text[a[1] : b[0]] for a, b in zip(names, names[1:], strict=False))
+    together = all(_SEPARATOR.fullmatch(gap) for gap in gaps)
+    return (names[0][0], names[-1][1]) if together else names[0]
 
 
 def _events(when: str, desk: CaseDesk) -> list[Span]:

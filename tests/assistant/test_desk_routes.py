@@ -58,6 +58,7 @@ def test_whose_lawyer_is_answered_for_that_client_only(assistant):
     ):
         lively = assistant.ask(asked)
         assert "Mike Gottlieb" in lively.answer and "Freedman" not in lively.answer, asked
+        assert lively.short is not None and lively.short.text == "Mike Gottlieb and Esra Hudson"
         verbatim(lively, assistant)
 
 

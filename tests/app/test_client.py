@@ -45,11 +45,11 @@ def test_an_uploaded_file_is_ingested_and_listed(client, tmp_path):
     note.write_text(
         "Status letter. The parties will exchange documents by July 7, 2025.", encoding="utf-8"
     )
-    outcomes = client.predict([handle_file(str(note))], "default", api_name="/ingest")[0]
+    outcomes = client.predict([handle_file(str(note))], "default", api_name="/ingest")
     assert outcomes["data"] == [["status-letter.txt", "added", "1 chunks"]]
     files = [d["file"] for d in client.predict("default", api_name="/sources")]
     assert "status-letter.txt" in files
-    again = client.predict([handle_file(str(note))], "default", api_name="/ingest")[0]
+    again = client.predict([handle_file(str(note))], "default", api_name="/ingest")
     assert again["data"][0][1] == "unchanged"
     assert "July 7, 2025" in ask(client, "By when will the parties exchange documents?")["answer"]
 
@@ -97,6 +97,43 @@ def test_the_page_endpoint_refuses_what_is_not_a_document_of_the_case(client):
             client.predict(asked, api_name="/page")
     with pytest.raises(AppError, match="not a PDF"):
         client.predict(SEED.name, api_name="/page")
+
+
+def test_api_replies_name_documents_by_file_never_by_server_path(client, app_home):
+    import json
+
+    replies = [
+        ask(client, "Who are Blake Lively’s lawyers?"),
+        ask(client, "What is Blake Lively’s net worth?"),  # refused: the nearest passages
+        client.predict("default", api_name="/sources"),
+    ]
+    for reply in replies:
+        text = json.dumps(reply)
+        assert str(app_home) not in text and "source-docs/" not in text
+    assert replies[0]["citations"][0]["source"] == SEED.name
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "args"),
+    [
+        ("/sources", ("nope",)),
+        ("/ask", ("Who is the judge?", "nope")),
+        ("/page", (SEED.name, None, None, None, None, "nope")),
+        ("/remove", (SEED.name, "nope")),
+    ],
+)
+def test_a_call_naming_an_unknown_case_answers_case_not_found_and_creates_nothing(
+    client, app_home, endpoint, args
+):
+    from gradio_client.exceptions import AppError
+
+    from casefile.kernel.settings import Settings
+
+    with pytest.raises(AppError, match="no case named 'nope'"):
+        client.predict(*args, api_name=endpoint)
+    assert not Settings(home=app_home).case_dir("nope").exists()
+    with pytest.raises(AppError, match="no case named 'nope'"):
+        client.predict("nope", api_name="/sources")  # still not there
 
 
 def test_the_page_endpoint_and_ask_give_the_quotes_place_on_the_page(pages_app_url):

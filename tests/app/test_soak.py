@@ -105,7 +105,7 @@ class Session:
             f"The courier code assigned to session {self.number} in round {round_} is {code}.\n",
             encoding="utf-8",
         )
-        outcome = self.client.predict([handle_file(str(memo))], "default", api_name="/ingest")[0]
+        outcome = self.client.predict([handle_file(str(memo))], "default", api_name="/ingest")
         if outcome["data"][0][:2] != [name, "added"]:
             self.errors.append(f"upload of {name}: {outcome['data']}")
         found = self.ask(

@@ -35,9 +35,12 @@ demo: install
 	$(BIN)/casefile ask "Who are Blake Lively's lawyers?"
 	$(BIN)/casefile serve
 
-# The browser tests drive Debian's Chromium (Playwright cannot download browsers here).
+# The browser tests drive Debian's Chromium (Playwright cannot download browsers here) and
+# inject axe-core, installed from npm at the version and hash tests/app/npm's lock file pins.
 browser:
 	@command -v chromium >/dev/null || { apt-get update -qq && apt-get install -y -qq chromium; }
+	@command -v npm >/dev/null || { apt-get update -qq && apt-get install -y -qq npm; }
+	npm ci --prefix tests/app/npm --no-audit --no-fund --loglevel=error
 
 test: install browser
 	$(BIN)/python -m pytest

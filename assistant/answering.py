@@ -335,9 +335,11 @@ class CaseAssistant:
     ) -> Answer:
         notice = ""
         nearest = finding.nearest
+        offered = None
         if nearest is not None:
-            where = nearest.passage.title or nearest.passage.name
-            page = f", page {nearest.passage.page}" if nearest.passage.page else ""
+            offered = self._sentence_passage(nearest)
+            where = offered.title or offered.name
+            page = f", page {offered.page}" if offered.page else ""
             notice = (
                 f"Not an answer, but the nearest the documents come ({where}{page}): "
                 f"“{_clip(nearest.text)}”"
@@ -353,6 +355,25 @@ class CaseAssistant:
             model=model,
             notice=notice,
             confidence=finding.confidence,
+            nearest=offered,
+        )
+
+    def _sentence_passage(self, located: Located) -> Passage:
+        """A sentence the reader located, as a passage on its own page."""
+        passage = located.passage
+        try:
+            first, last = page_range(
+                self.store.page_spans(passage.doc_id), located.start, located.end
+            )
+        except DocumentNotFound:  # removed since it was read: keep the candidate's page
+            first, last = passage.page, passage.end_page
+        return dataclasses.replace(
+            passage,
+            start=located.start,
+            end=located.end,
+            text=located.text,
+            page=first,
+            end_page=last if last != first else None,
         )
 
 

@@ -95,7 +95,7 @@ def build_app(settings: Settings) -> gr.Blocks:
         overview = gr.Markdown("*Reading the case…*", elem_id="cf-overview")
         with gr.Row(elem_id="cf-suggestions"):
             suggestions = [
-                gr.Button(" ", size="sm", visible=False, elem_classes=["cf-suggestion"])
+                gr.Button(" ", size="sm", visible=False, scale=0, elem_classes=["cf-suggestion"])
                 for _ in range(SUGGESTIONS)
             ]
         with gr.Tab("Chat", elem_id="cf-tab-chat"):

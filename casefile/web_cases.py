@@ -254,10 +254,7 @@ class CaseAPI:
             k=int(k or settings.retrieval.k),
             docs=docs or None,
         )
-        reply = with_boxes(answer.to_json(), self.cases.pages(case), answer.citations)
-        for item in (*reply["citations"], *reply["passages"]):
-            item["source"] = file_name(item["source"])
-        return reply
+        return public(with_boxes(answer.to_json(), self.cases.pages(case), answer.citations))
 
     def sources(self, case: str | None = None) -> list[dict[str, Any]]:
         """The documents of a case: title, file, kind, date, pages, chunks, doc_id."""
@@ -308,6 +305,19 @@ class CaseAPI:
         """Add the endpoints to the Blocks being built."""
         for name in ("ask", "sources", "remove", "page"):
             gr.api(user_errors(getattr(self, name)), api_name=name)
+
+
+def public(value: Any) -> Any:
+    """A reply as a client gets it: every `source` in it (citations, passages, the nearest
+    sentence, whatever comes next) named by file, never by the server's path."""
+    if isinstance(value, dict):
+        return {
+            k: file_name(v) if k == "source" and isinstance(v, str) else public(v)
+            for k, v in value.items()
+        }
+    if isinstance(value, list):
+        return [public(v) for v in value]
+    return value
 
 
 def document_row(r: DocumentRecord) -> dict[str, Any]:

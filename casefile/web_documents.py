@@ -92,7 +92,10 @@ def documents_panel(suffixes: list[str]) -> DocumentsPanel:
     )
     add = gr.Button("Add to case", variant="primary")
     outcomes = gr.Dataframe(
-        headers=["file", "outcome", "detail"], label="Upload results", interactive=False
+        headers=["file", "outcome", "detail"],
+        label="Upload results",
+        interactive=False,
+        elem_id="cf-upload-results",
     )
     listing = gr.Dataframe(
         headers=COLUMNS, label="Documents in the case", interactive=False, elem_id="cf-documents"

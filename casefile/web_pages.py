@@ -142,9 +142,9 @@ def text_html(citation: Citation, text: str) -> str:
 
 def nearest_html(answer: Answer, text_of: Callable[[str], str]) -> str:
     """For a refused question: the passage the documents come nearest with, in its text."""
-    if not answer.passages:
+    p = answer.nearest or (answer.passages[0] if answer.passages else None)
+    if p is None:
         return EMPTY_PAGE
-    p = answer.passages[0]
     return (
         '<div class="cf-page-view cf-nearest"><p class="cf-page-note">Not an answer, but the '
         "nearest passage the documents have:</p>"

@@ -250,6 +250,8 @@ class Answer:
     short: ShortAnswer | None = None  # leads the answer to a question of fact
     # The reader's probability that the best span answers (None where no reader scored it).
     confidence: float | None = None
+    # For a refusal: the sentence the documents come nearest with ("not an answer, but …").
+    nearest: Passage | None = None
 
     def citation(self, n: int) -> Citation:
         return next(c for c in self.citations if c.n == n)
@@ -271,6 +273,11 @@ class Answer:
             "passages": [
                 {k: v for k, v in asdict(p).items() if k != "similarity"} for p in self.passages
             ],
+            "nearest": (
+                {k: v for k, v in asdict(self.nearest).items() if k != "similarity"}
+                if self.nearest
+                else None
+            ),
             "unsupported": [
                 {"text": s.text, "citations": list(s.citations), "reason": s.reason}
                 for s in self.unsupported

@@ -205,7 +205,8 @@ def test_removing_a_document_asks_first_then_says_what_was_removed(page, tmp_pat
     assert "2 document(s) left" in status.inner_text()
     page.locator("#cf-overview", has_text="2 documents").wait_for()
     assert listing.get_by_role("row").filter(has_text="draft-note-to-remove.txt").count() == 0
-    assert "added" not in page.locator("#cf-documents-status").inner_text()
+    # The upload's "added" line is gone with the file.
+    assert "draft-note-to-remove.txt" not in page.locator("#cf-upload-results").inner_text()
 
 
 def test_a_marker_of_an_earlier_answer_opens_its_page_with_the_quote_in_view(filings_page):

@@ -97,3 +97,20 @@ def test_a_read_only_call_naming_an_unknown_case_answers_case_not_found_and_crea
     assert cases.names() == before
     assert not settings.case_dir("nope").exists()
     assert cases.records("nope") == []
+
+
+def test_every_source_in_a_reply_is_named_by_file_however_deep():
+    from casefile.web_cases import public
+
+    reply = {
+        "citations": [{"source": "/srv/x/uploads/a.pdf", "quote": "q"}],
+        "nearest": {"source": "/srv/x/b.txt"},
+        "passages": [{"source": "https://court.example/c.html"}],
+        "answer": "/not/a/source/key",
+    }
+    assert public(reply) == {
+        "citations": [{"source": "a.pdf", "quote": "q"}],
+        "nearest": {"source": "b.txt"},
+        "passages": [{"source": "https://court.example/c.html"}],
+        "answer": "/not/a/source/key",
+    }

@@ -72,6 +72,12 @@ def test_a_question_the_documents_do_not_answer_is_refused_with_nearest_passages
     assert not answer.answerable
     assert answer.answer == NOT_ANSWERED
     assert answer.citations == () and answer.passages
+    # The nearest sentence is offered, verbatim, and named in the notice.
+    nearest = answer.nearest
+    assert nearest is not None
+    assert case.document_text(nearest.doc_id)[nearest.start : nearest.end] == nearest.text
+    assert answer.notice.startswith("Not an answer, but the nearest the documents come")
+    assert nearest.text[:40] in answer.notice
 
 
 def test_supported_model_sentences_are_kept_and_cited(case, settings):

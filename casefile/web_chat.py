@@ -3,6 +3,7 @@ beside them, and exports of the conversation."""
 
 from __future__ import annotations
 
+import functools
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -149,24 +150,12 @@ class ChatTab:
         `inputs`, e.g. a suggestion's button) and opens the answer's first source."""
         c = self.controls
         ask = trigger(
-            self._respond,
+            functools.partial(respond, self.cases),
             [*(inputs or [self.question]), self.chat, c.case, c.model, c.k, c.docs, self.answers],
             [self.chat, self.sources, self.answers, self.question],
             api_visibility="private",
         )
         self.viewer.follow(ask)
-
-    def _respond(
-        self,
-        message: str,
-        chat: list[dict[str, str]],
-        case: str,
-        model: str,
-        k: float,
-        docs: list[str],
-        answers: list[Answer],
-    ) -> Iterator[Reply]:
-        yield from respond(self.cases, message, chat, case, model, k, docs, answers)
 
     def clear(self, event: Any) -> None:
         """After `event` (another case chosen), start a new conversation."""

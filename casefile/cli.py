@@ -18,7 +18,7 @@ from rich.table import Table
 from casefile import desk_commands, page_commands
 from casefile.console import CaseOption, err, load_settings, out
 from casefile.kernel.errors import CasefileError, UnknownModel
-from casefile.kernel.records import OCR_NOTE, Answer
+from casefile.kernel.records import OCR_NOTE, Answer, DocumentRecord
 from casefile.kernel.settings import Settings
 from casefile.render import quoted
 
@@ -136,39 +136,47 @@ def sources(
         ]
         print(json.dumps(rows, indent=2, ensure_ascii=False))
         return
+    out.print(sources_table(store.case, records, out.width))
+
+
+def sources_table(case: str, records: list[DocumentRecord], width: int) -> Table:
+    """The documents as a table that fits `width` columns: the title always shows, so on a
+    narrow terminal the doc_id is cut to the prefix `remove` and `show` accept, and the
+    court, case number, file and kind columns go first."""
+    docketed = any(r.court or r.case_number for r in records)
+    dockets = docketed and width >= 130
+    wide = width >= 110 + (40 if dockets else 0)
+    narrow = width < 100
     table = Table(
-        title=f"case {store.case!r}: {len(records)} document{'s' if len(records) != 1 else ''}",
+        title=f"case {case!r}: {len(records)} document{'s' if len(records) != 1 else ''}",
         show_edge=False,
         expand=True,
     )
-    table.add_column("doc_id", no_wrap=True, min_width=16)
-    table.add_column("title", ratio=3, no_wrap=True, overflow="ellipsis")
-    dockets = any(r.court or r.case_number for r in records)
+    table.add_column("doc_id", no_wrap=True, min_width=8 if narrow else 16)
+    table.add_column("title", ratio=3, no_wrap=True, overflow="ellipsis", min_width=24)
     if dockets:
         table.add_column("court", ratio=2, no_wrap=True, overflow="ellipsis")
         table.add_column("case no.", no_wrap=True, overflow="ellipsis", max_width=24)
-    wide = out.width >= 110 + (40 if dockets else 0)
     if wide:
         table.add_column("file", ratio=1, no_wrap=True, overflow="ellipsis")
-    table.add_column("kind", no_wrap=True, min_width=5)
+    if not narrow:
+        table.add_column("kind", no_wrap=True, min_width=5)
     table.add_column("filed / date", no_wrap=True, min_width=10)
     table.add_column("pages", no_wrap=True, justify="right", min_width=5)
     table.add_column("chunks", no_wrap=True, justify="right", min_width=6)
     for r in records:
-        docket_cells = [r.court, r.case_number] if dockets else []
-        file_cell = [r.name] if wide else []
         ocr = f" ({len(r.ocr_pages)} OCR)" if r.ocr_pages else ""
         table.add_row(
-            r.doc_id,
+            r.doc_id[:8] if narrow else r.doc_id,
             r.title,
-            *docket_cells,
-            *file_cell,
-            r.kind,
+            *([r.court, r.case_number] if dockets else []),
+            *([r.name] if wide else []),
+            *([] if narrow else [r.kind]),
             r.date or "",
             f"{r.page_count or ''}{ocr}",
             str(r.chunk_count),
         )
-    out.print(table)
+    return table
 
 
 @app.command()

@@ -18,14 +18,7 @@ from casefile.kernel.settings import Settings
 from casefile.web_cases import SUGGESTIONS, CaseAPI, Cases
 from casefile.web_chat import ChatTab, Controls
 from casefile.web_desk import desk_tabs
-from casefile.web_documents import (
-    ask_to_remove,
-    documents_panel,
-    ingest_files,
-    listing,
-    remove_document,
-    safe_upload_name,
-)
+from casefile.web_documents import documents_panel, listing, safe_upload_name
 from casefile.web_pages import CSS as PAGE_CSS
 from casefile.web_pages import LINKS_JS
 
@@ -65,11 +58,11 @@ def available_models(settings: Settings) -> list[str]:
     return models
 
 
-def header(cases: Cases, case: str) -> tuple[Any, ...]:
-    """The case's counts and its suggested questions (one button each, the rest hidden)."""
-    shown = cases.overview(case)
-    asks = list(shown.suggestions) + [""] * (SUGGESTIONS - len(shown.suggestions))
-    return (shown.markdown(), *(gr.update(value=q or " ", visible=bool(q)) for q in asks))
+def suggestion_buttons(cases: Cases, case: str) -> tuple[Any, ...]:
+    """A button for each question suggested for the case, the rest hidden."""
+    asks = cases.suggestions(case)
+    asks += [""] * (SUGGESTIONS - len(asks))
+    return tuple(gr.update(value=q or " ", visible=bool(q)) for q in asks)
 
 
 def build_app(settings: Settings) -> gr.Blocks:
@@ -104,46 +97,27 @@ def build_app(settings: Settings) -> gr.Blocks:
         with gr.Accordion("Documents", open=False):
             panel = documents_panel(suffixes)
 
-        refreshed = [docs, panel.listing, panel.to_remove]
-        headed = [overview, *suggestions]
+        def shows_case(event: Any) -> Any:
+            """After `event`: the case's documents, its counts, then its suggestions (slow
+            the first time on a large case, so they come last)."""
+            return (
+                event.then(
+                    lambda c: listing(cases, c),
+                    case,
+                    [docs, panel.listing, panel.to_remove],
+                    **private,
+                )
+                .then(lambda c: cases.overview(c).markdown(), case, overview, **private)
+                .then(lambda c: suggestion_buttons(cases, c), case, suggestions, **private)
+            )
+
         for button in suggestions:
             chat.asks(button.click, [button])
-        panel.add.click(
-            lambda files, c, progress=gr.Progress(): ingest_files(cases, files or [], c, progress),  # noqa: B008
-            [panel.files, case],
-            panel.outcomes,
-            api_name="ingest",
-        ).then(lambda c: listing(cases, c), case, refreshed, **private).then(
-            lambda c: header(cases, c), case, headed, **private
-        )
-        panel.remove.click(
-            lambda c, d: ask_to_remove(cases, c, d),
-            [case, panel.to_remove],
-            [panel.confirm_row, panel.confirm_text, panel.status],
-            **private,
-        )
-        panel.cancel.click(
-            lambda: (gr.update(visible=False), "Nothing was removed."),
-            None,
-            [panel.confirm_row, panel.status],
-            **private,
-        )
-        panel.confirm.click(
-            lambda c, d: remove_document(cases, c, d),
-            [case, panel.to_remove],
-            [panel.confirm_row, panel.status, panel.outcomes],
-            **private,
-        ).then(lambda c: listing(cases, c), case, refreshed, **private).then(
-            lambda c: header(cases, c), case, headed, **private
-        )
+        panel.wire(cases, case, shows_case)
         # A case made elsewhere (the CLI, a colleague) is listed when the picker is opened.
         case.focus(lambda: gr.update(choices=cases.names()), None, case, **private)
-        changed = case.change(lambda c: listing(cases, c), case, refreshed, **private)
-        changed.then(lambda c: header(cases, c), case, headed, **private)
-        chat.clear(changed)
-        app.load(lambda c: listing(cases, c), case, refreshed, **private).then(
-            lambda c: header(cases, c), case, headed, **private
-        )
+        chat.clear(shows_case(case.change(lambda: None, None, None, **private)))
+        shows_case(app.load(lambda: None, None, None, **private))
         CaseAPI(cases).register()
     app.queue(default_concurrency_limit=settings.app.concurrency)
     return app

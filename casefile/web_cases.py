@@ -50,7 +50,6 @@ class Overview:
     pages: int
     ocr_pages: int
     last_ingest: str  # ISO time of the latest ingest, "" when empty
-    suggestions: tuple[str, ...] = ()
 
     def markdown(self) -> str:
         if not self.documents:
@@ -71,17 +70,14 @@ def _count(n: int, noun: str) -> str:
     return f"{n:,} {noun}{'' if n == 1 else 's'}"
 
 
-def overview(
-    case: str, records: list[DocumentRecord], suggestions: list[str] | None = None
-) -> Overview:
-    """The counts of a case, and the questions to suggest."""
+def overview(case: str, records: list[DocumentRecord]) -> Overview:
+    """The counts of a case."""
     return Overview(
         case=case,
         documents=len(records),
         pages=sum(r.page_count for r in records),
         ocr_pages=sum(len(r.ocr_pages) for r in records),
         last_ingest=max((r.ingested_at for r in records), default=""),
-        suggestions=tuple(suggestions or ()),
     )
 
 
@@ -122,7 +118,7 @@ class Cases:
         self.embeddings = make_embeddings(settings.embedding, settings.home)
         self._assistants: dict[str, CaseAssistant] = {}
         self._pages: dict[str, PageView] = {}
-        self._overviews: dict[str, tuple[frozenset[str], Overview]] = {}
+        self._suggestions: dict[str, tuple[frozenset[str], list[str]]] = {}
         self._lock = threading.Lock()
         self._upload_locks: dict[str, threading.Lock] = {}
 
@@ -180,24 +176,29 @@ class Cases:
         return self.assistant(case).store.document_text(doc_id)
 
     def overview(self, case: str) -> Overview:
-        """The header of a case, made again only when its documents change."""
+        """The counts of a case, read from its registry (no document is read)."""
+        return overview(case, self.records(case))
+
+    def suggestions(self, case: str) -> list[str]:
+        """Up to four questions the case's documents answer, made again only when its
+        documents change. The first call reads the desk and asks them: slow on a large case,
+        so the app shows the counts first and these after."""
         records = self.records(case)
         key = frozenset(r.doc_id for r in records)
-        cached = self._overviews.get(case)
+        cached = self._suggestions.get(case)
         if cached is not None and cached[0] == key:
             return cached[1]
-        suggestions = []
+        kept: list[str] = []
         if records:
             assistant = self.assistant(case)
             # Only what the documents answer: a suggestion that is refused helps no one.
             for question in suggested_questions(records, assistant.desk):
                 if assistant.ask(question, model="extractive").answerable:
-                    suggestions.append(question)
-                if len(suggestions) == SUGGESTIONS:
+                    kept.append(question)
+                if len(kept) == SUGGESTIONS:
                     break
-        made = overview(case, records, suggestions)
-        self._overviews[case] = (key, made)
-        return made
+        self._suggestions[case] = (key, kept)
+        return kept
 
     def upload_lock(self, case: str) -> threading.Lock:
         """Held while files are copied into a case's uploads folder and ingested, so two

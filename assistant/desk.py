@@ -87,6 +87,7 @@ class Person:
     variants: set[str] = field(default_factory=set)
     roles: list[tuple[RoleMention, Source]] = field(default_factory=list)
     mentions: dict[str, int] = field(default_factory=dict)  # doc title -> count
+    first: Source | None = None  # where the case first names them
 
     @property
     def total(self) -> int:
@@ -161,10 +162,12 @@ class CaseDesk:
         names = self._name_index()
         people: dict[str, Person] = {}
 
+        kinds = {name: kind for desk in self._desks.values() for name, kind in desk.kinds}
+
         def person(name: str) -> Person:
             key = names.get(name, name)
             if key not in people:
-                kind = (
+                kind = kinds.get(key) or (
                     "law" if is_law(key) else "organisation" if is_organisation(key) else "person"
                 )
                 people[key] = Person(key, kind)
@@ -178,6 +181,10 @@ class CaseDesk:
             for name, count in desk.mentions:
                 entry = person(name)
                 entry.mentions[title] = entry.mentions.get(title, 0) + count
+            for name, start, end in desk.first:
+                entry = person(name)
+                if entry.first is None:
+                    entry.first = self._source(doc_id, start, end)
             for role in desk.roles:
                 person(role.name).roles.append((role, self._source(doc_id, role.start, role.end)))
         ranked = [p for p in people.values() if p.roles or p.total > 1]

@@ -69,7 +69,7 @@ class DeskTab:
 
 def _people_rows(desk: CaseDesk, who: str | None) -> Rows:
     found = desk.people()
-    # A row opens where the person's first role is stated.
+    # A row opens where the person's first role is stated, else where first named.
     return [
         {**row, **_first_role(person)}
         for row, person in zip(people_table(found), found, strict=True)
@@ -213,9 +213,10 @@ def _plot_html(image: Path | None, events: int) -> str:
 
 
 def _first_role(person: Person) -> dict[str, Any]:
-    if not person.roles:
+    """Where a person's row opens: the first statement of a role, else the first mention."""
+    where = person.roles[0][1] if person.roles else person.first
+    if where is None:
         return {"doc_id": None, "start": 0, "end": 0}
-    _, where = person.roles[0]
     return {
         "doc_id": where.doc_id,
         "start": where.start,

@@ -8,18 +8,23 @@ open without reading any document again.
 from __future__ import annotations
 
 import json
+import logging
+from collections import Counter
 from dataclasses import asdict
 
+from casefile.kernel.errors import ModelUnavailable
 from casefile.kernel.records import Desk, Event, ParsedDocument, Quote, RoleMention
 from casefile.kernel.text import short_line_runs, split_sentences
-from ingest.people import mention_counts, role_kind, roles_in
+from ingest.people import Mentions, mention_counts, role_kind, roles_in
 from ingest.quotes import quotes_in
 from ingest.timeline import events_in
+
+log = logging.getLogger(__name__)
 
 DESK = "desk"  # the name the desk is stored under beside a document
 # Raised whenever the extraction rules change: a desk made by older rules is made again
 # from the stored text the next time the case's desk is read.
-DESK_VERSION = 3
+DESK_VERSION = 7
 
 
 def read_desk(doc_id: str, text: str, document_date: str | None) -> Desk:
@@ -36,13 +41,19 @@ def read_desk(doc_id: str, text: str, document_date: str | None) -> Desk:
                 RoleMention(doc_id, start, end, quote.speaker, role_kind(quote.role), quote.role)
             )
     roles = list(dict.fromkeys(roles))
-    counts, aliases = mention_counts(text)
+    try:
+        named = mention_counts(text)
+    except ModelUnavailable as exc:  # the quotes, timeline and roles stand without it
+        log.warning("people not listed for %s: %s", doc_id, exc)
+        named = Mentions(Counter(), {}, {}, {})
     return Desk(
         quotes=tuple(quotes),
         events=tuple(events_in(doc_id, text, document_date)),
         roles=tuple(roles),
-        mentions=tuple(sorted(counts.items(), key=lambda item: (-item[1], item[0]))),
-        aliases=tuple(sorted(aliases.items())),
+        mentions=tuple(sorted(named.counts.items(), key=lambda item: (-item[1], item[0]))),
+        aliases=tuple(sorted(named.aliases.items())),
+        first=tuple((name, start, end) for name, (start, end) in sorted(named.first.items())),
+        kinds=tuple(sorted(named.kinds.items())),
     )
 
 
@@ -70,4 +81,6 @@ def from_json(data: str) -> Desk:
         roles=tuple(RoleMention(**r) for r in raw.get("roles", [])),
         mentions=tuple((name, count) for name, count in raw.get("mentions", [])),
         aliases=tuple((alias, name) for alias, name in raw.get("aliases", [])),
+        first=tuple((name, start, end) for name, start, end in raw.get("first", [])),
+        kinds=tuple((name, kind) for name, kind in raw.get("kinds", [])),
     )

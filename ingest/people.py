@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from casefile.kernel.records import RoleMention
 from ingest.legal import statements
+from ingest.nlp import Entity
 
 # Capitalised words that start sentences, name months or courts' furniture, not people.
 NOT_NAMES = frozenset(
@@ -249,21 +250,106 @@ def roles_in(doc_id: str, text: str, sentences: list[tuple[int, int]]) -> list[R
     return found
 
 
-def mention_counts(text: str) -> tuple[Counter[str], dict[str, str]]:
-    """How often `text` names each person or organisation, a surname or "Ms. Lively"
-    counted with the full name it belongs to (photo credits in parentheses left out); and
-    the short forms used, with the full name each stands for."""
+@dataclass(frozen=True)
+class Mentions:
+    """Whom a document names: how often (short forms counted with the full name they stand
+    for), the short forms used, where each is first named, and whether each is a person or
+    an organisation."""
+
+    counts: Counter[str]
+    aliases: dict[str, str]
+    first: dict[str, tuple[int, int]]
+    kinds: dict[str, str]
+
+
+_NAMED = frozenset({"PERSON", "ORG"})
+# What an entity span may carry that is not the name: "the", a title, a possessive.
+_LEADING = re.compile(r"^(?:(?:the|The|THE)\s+|(?:Mr|Mrs|Ms|Dr|Hon|Judge|Justice)\.?\s+)+")
+
+
+def mention_counts(text: str) -> Mentions:
+    """The people and organisations `text` names, found by the trained pipeline's named
+    entities (PERSON, ORG) rather than by capitals: a heading, a form label or a signature
+    line's "Via Electronic Mail" is not a name. "Lively" and "Ms. Lively" count with
+    "Blake Lively"; photo credits in parentheses are left out."""
+    from ingest.nlp import entities
+
     plain = re.sub(r"\([^()\n]{0,80}\)", lambda m: " " * len(m.group(0)), text)
-    found = [n.text for n in names(plain, known_names(text))]
-    full = sorted({n for n in found if len(n.split()) > 1}, key=len, reverse=True)
-    counts: Counter[str] = Counter()
-    aliases: dict[str, str] = {}
-    for name in found:
+    found: list[tuple[str, int, int, str]] = []
+    for entity in entities(plain, _NAMED):
+        name = clean_name(entity.words)
+        if name is None or (entity.label == "ORG" and _alone_on_its_line(plain, entity)):
+            continue
+        if _abbreviation(plain, entity):
+            continue
+        start = entity.start + max(0, entity.words.find(name.split()[0]))
+        kind = "organisation" if entity.label == "ORG" or is_organisation(name) else "person"
+        found.append((name, start, start + len(name), kind))
+    full = sorted({n for n, *_ in found if len(n.split()) > 1}, key=len, reverse=True)
+    mentions = Mentions(Counter(), {}, {}, {})
+    votes: dict[str, Counter[str]] = {}
+    for name, start, end, kind in found:
         whole = canonical(name, full)
-        counts[whole] += 1
+        mentions.counts[whole] += 1
+        mentions.first.setdefault(whole, (start, end))
+        votes.setdefault(whole, Counter())[kind] += 1
         if whole != name:
-            aliases[name] = whole
-    return counts, aliases
+            mentions.aliases[name] = whole
+    for name, kinds in votes.items():
+        mentions.kinds[name] = "law" if is_law(name) else kinds.most_common(1)[0][0]
+    return mentions
+
+
+def _abbreviation(text: str, entity: Entity) -> bool:
+    """Citation writing, not a name however the recogniser tagged it: a short word cut with
+    a period ("Civ.", "Decl.", "Heller Decl.", "Toshiba Mot.", "Privacy Litig."), unless it
+    is a company's suffix or an initial ("Apple Inc.", "John S."); or a case's name
+    ("Hanlon v. Chrysler Corp"), whose parties are listed on their own."""
+    words = entity.words.split()
+    if not words or " v. " in f" {entity.words} ":
+        return bool(words)
+    end = entity.start + len(entity.words.rstrip())
+    last = words[-1]
+    cut = text[end : end + 1] == "." and 1 < len(last) <= 5 and not ORG_WORDS.fullmatch(last)
+    return cut and last[0].isupper() and last[1:].islower()
+
+
+def _alone_on_its_line(text: str, entity: Entity) -> bool:
+    """An organisation that is a line by itself and says nothing of being one ("Primary
+    Telephone", "Via Electronic Mail"): a form's label or a heading, as filings print them,
+    more often than a name. A firm or a court on its own line keeps its "LLP" or "Court"."""
+    # Looked for within a short reach: a long line is not a label (and stays linear).
+    end = entity.start + len(entity.words.rstrip())
+    before = text.rfind("\n", max(0, entity.start - 120), entity.start)
+    after = text.find("\n", end, end + 120)
+    if (before < 0 and entity.start > 120) or (after < 0 and end + 120 < len(text)):
+        return False
+    line = text[before + 1 : after if after >= 0 else len(text)]
+    return line.strip(" \t.,:;") == entity.words.strip(" \t\n.,:;") and not is_organisation(
+        entity.words
+    )
+
+
+def clean_name(words: str) -> str | None:
+    """An entity's words as a name ("the Smith Group's" -> "Smith Group"), or None when what
+    is left is not one: no lowercase letter (a heading in capitals), a single letter, digits
+    or a line break inside."""
+    name = " ".join(words.split())
+    name = _LEADING.sub("", name).removesuffix("’s").removesuffix("'s").strip(" ,.;:&’'\"“”")
+    # "GRANTS Toshiba": a word in capitals run into the name from a heading or a ruling;
+    # "Plaintiff Tessera", "See Spring Motors": a party's label or a citation signal.
+    while len(name.split()) > 1 and (
+        (name.split()[0].isupper() and not name.split()[1].isupper())
+        or name.split()[0].strip(".") in NOT_NAMES
+    ):
+        name = name.split(" ", 1)[1]
+    if name in NOT_NAMES:
+        return None
+    if len(name) < 2 or not any(c.islower() for c in name) or any(c.isdigit() for c in name):
+        return None
+    if "\n" in words.strip() or not name[0].isupper():
+        return None
+    return name
 
 
 def canonical(name: str, full_names: list[str]) -> str:

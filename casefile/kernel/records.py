@@ -347,3 +347,5 @@ class Desk:
     roles: tuple[RoleMention, ...] = ()
     mentions: tuple[tuple[str, int], ...] = ()  # (name, count), names as written in full
     aliases: tuple[tuple[str, str], ...] = ()  # ("Lively", "Blake Lively"): short forms used
+    first: tuple[tuple[str, int, int], ...] = ()  # (name, start, end): where first named
+    kinds: tuple[tuple[str, str], ...] = ()  # (name, "person" | "organisation" | "law")

@@ -1,0 +1,83 @@
+"""The trained pipeline the desk reads with: entities at the right offsets, text read in
+bounded pieces."""
+
+import pytest
+
+from ingest.nlp import BLOCK_CHARS, blocks, entities
+from ingest.people import clean_name, mention_counts
+
+
+def test_blocks_cover_the_text_in_order_and_none_is_over_the_limit():
+    text = ("word " * 4000) + "\n\nA second paragraph.\nA line.\n" + ("x" * 12_000)
+    pieces = list(blocks(text))
+    assert "".join(piece for _, piece in pieces) == text
+    assert all(len(piece) <= BLOCK_CHARS for _, piece in pieces)
+    assert all(text[offset : offset + len(piece)] == piece for offset, piece in pieces)
+
+
+def test_a_run_of_blank_lines_is_cut_in_linear_time():
+    text = "Start.\n" + " \n" * 200_000 + "End."
+    assert "".join(p for _, p in blocks(text)) == text
+
+
+@pytest.mark.parametrize(
+    ("words", "name"),
+    [
+        ("the Smith Group’s", "Smith Group"),
+        ("Ms. Lively", "Lively"),
+        ("GRANTS Toshiba", "Toshiba"),
+        ("TABLE OF AUTHORITIES", None),
+        ("Exhibit 12", None),
+        ("Jane\nDoe", None),
+    ],
+)
+def test_an_entitys_words_are_cleaned_to_a_name_or_refused(words, name):
+    assert clean_name(words) == name
+
+
+@pytest.mark.integration
+def test_entities_stand_at_their_offsets_in_the_text():
+    text = (
+        "Objection. Primary Telephone\n\nJudge Lewis Liman of the Southern District of New York "
+        "ruled on May 5, 2025. Baldoni’s lawyer, Bryan Freedman, spoke to Reuters."
+    )
+    found = entities(text)
+    assert all(text[e.start : e.end] == e.words for e in found)
+    assert {"Lewis Liman", "Bryan Freedman"} <= {e.words for e in found if e.label == "PERSON"}
+    assert "May 5, 2025" in {e.words for e in found if e.label == "DATE"}
+
+
+@pytest.mark.integration
+def test_headings_and_form_labels_are_not_counted_as_people():
+    text = (
+        "TABLE OF AUTHORITIES\nObjection\nPrimary Telephone\nVia Electronic Mail\n\n"
+        "Blake Lively sued Justin Baldoni in December. Lively said the case was about "
+        "safety. Ms. Lively’s lawyers, Mike Gottlieb and Esra Hudson, filed the complaint "
+        "with Willkie Farr & Gallagher LLP."
+    )
+    named = mention_counts(text)
+    assert named.counts["Blake Lively"] >= 2  # "Lively" counts with her
+    assert named.aliases["Lively"] == "Blake Lively"
+    assert {"Justin Baldoni", "Mike Gottlieb", "Esra Hudson"} <= set(named.counts)
+    for fragment in (
+        "TABLE OF AUTHORITIES",
+        "Objection",
+        "Primary Telephone",
+        "Via Electronic Mail",
+    ):
+        assert fragment not in named.counts
+    start, end = named.first["Blake Lively"]
+    assert text[start:end] == "Blake Lively"
+    assert named.kinds["Blake Lively"] == "person"
+
+
+@pytest.mark.integration
+def test_citation_abbreviations_and_case_names_are_not_listed_as_organisations():
+    text = (
+        "See Heller Decl. ¶ 4; Fed. R. Civ. P. 23. In Hanlon v. Chrysler Corp., 150 F.3d "
+        "1011 (9th Cir. 1998), the court approved the settlement. Chrysler Corporation "
+        "appealed, and Apple Inc. filed a brief."
+    )
+    named = mention_counts(text)
+    assert not any("Decl" in name or " v. " in name for name in named.counts)
+    assert "Civ" not in named.counts

@@ -128,9 +128,6 @@ class Cases:
 
         return list_cases(self.client) or [self.settings.case]
 
-    def exists(self, case: str) -> bool:
-        return check_case_name(case) in self.names()
-
     def assistant(self, case: str, *, create: bool = False) -> CaseAssistant:
         """The assistant of `case`; `CaseNotFound` unless it exists or `create` is given."""
         from assistant import CaseAssistant

@@ -74,8 +74,16 @@ class QuoteRow:
 
 @dataclass(frozen=True)
 class EventRow:
+    """A dated event; `also` are the other places that state it in the same words (another
+    filing quoting the same docket entry, the same sentence in two articles)."""
+
     event: Event
     source: Source
+    also: tuple[Source, ...] = ()
+
+    @property
+    def sources(self) -> tuple[Source, ...]:
+        return (self.source, *self.also)
 
 
 @dataclass
@@ -151,9 +159,8 @@ class CaseDesk:
                 if (since or until) and not _within(event.date, since, until):
                     continue
                 rows.append(EventRow(event, self._source(doc_id, event.start, event.end)))
-        return sorted(
-            rows, key=lambda r: (r.event.date == "", r.event.date, r.source.title, r.event.start)
-        )
+        rows.sort(key=lambda r: (r.event.date == "", r.event.date, r.source.title, r.event.start))
+        return _merged(rows)
 
     def people(self) -> list[Person]:
         """The people and organisations of the case, most mentioned first, with their roles
@@ -291,6 +298,38 @@ class CaseDesk:
 _POSSESSIVE = re.compile(
     r"^(?:the\s+)?(?P<owner>[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)*)(?:’s|'s|’|')\s+(?P<role>[a-z][\w\s-]*)$"
 )
+
+
+def _merged(rows: list[EventRow]) -> list[EventRow]:
+    """One row per event: rows of the same date whose sentences say the same words (case,
+    spacing and quote marks aside), or where one sentence quotes the other whole ("As the
+    docket shows, “On March 3, 2021, …”"), become the first such row, the others listed
+    as its sources."""
+    merged: list[EventRow] = []
+    seen: dict[str, list[tuple[str, int]]] = {}  # date -> (words, index in merged)
+    for row in rows:
+        words = _same_words(row.event.text)
+        date = row.event.date or row.event.date_text
+        match = next(
+            (
+                index
+                for other, index in seen.get(date, [])
+                if other == words
+                or (min(len(other), len(words)) >= 40 and (other in words or words in other))
+            ),
+            None,
+        )
+        if match is None:
+            seen.setdefault(date, []).append((words, len(merged)))
+            merged.append(row)
+        elif row.source not in merged[match].sources:
+            first = merged[match]
+            merged[match] = dataclasses.replace(first, also=(*first.also, row.source))
+    return merged
+
+
+def _same_words(text: str) -> str:
+    return " ".join(re.sub(r"[“”\"‘’']", "", text).lower().split())
 
 
 def describe(role: RoleMention) -> str:

@@ -6,11 +6,12 @@ from __future__ import annotations
 import csv
 import html
 import io
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from assistant.desk import EventRow, Person, QuoteRow, date_range, describe
+from assistant.desk import EventRow, Person, QuoteRow, describe
 
 
 def quote_table(rows: Sequence[QuoteRow]) -> list[dict[str, Any]]:
@@ -41,6 +42,7 @@ def event_table(rows: Sequence[EventRow]) -> list[dict[str, Any]]:
             "inferred": r.event.inferred,
             "event": r.event.text,
             "document": r.source.title,
+            "also_in": "; ".join(o.short for o in r.also),
             "page": r.source.page or "",
             "doc_id": r.source.doc_id,
             "start": r.source.start,
@@ -102,12 +104,15 @@ def timeline_markdown(rows: Sequence[EventRow], case: str, plot: str | None = No
     lines += ["| date | event |", "|---|---|"]
     notes: list[str] = []
     for row in rows:
-        notes.append(_footnote(len(notes) + 1, row.source.label, row.source.source))
+        marks = ""
+        for source in row.sources:  # the same words stated in several places: each cited
+            notes.append(_footnote(len(notes) + 1, source.label, source.source))
+            marks += f"[^{len(notes)}]"
         when = row.event.date or f"unresolved ({row.event.date_text})"
         if row.event.inferred and row.event.date:
             when += f" (inferred from “{row.event.date_text}”)"
         text = _md(" ".join(row.event.text.split())).replace("|", "\\|")
-        lines.append(f"| {when} | {text}[^{len(notes)}] |")
+        lines.append(f"| {when} | {text}{marks} |")
     return "\n".join([*lines, "", *notes]) + "\n"
 
 
@@ -128,39 +133,54 @@ def people_markdown(people: Sequence[Person], case: str) -> str:
 
 
 def timeline_plot(rows: Sequence[EventRow], path: Path, title: str = "") -> Path | None:
-    """The dated events on a time axis, as a PNG; None when no event has a date."""
+    """How many dated events fall in each month (each year when they span more than six
+    years), as a PNG bar chart: readable however many events there are, the table beside it
+    lists them. None when no event has a date."""
     import matplotlib
 
     matplotlib.use("Agg")
-    import matplotlib.dates as mdates
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
 
     dated = [r for r in rows if r.event.date]
     if not dated:
         return None
-    days = [date_range(r.event.date)[0] for r in dated]
-    figure, axis = plt.subplots(figsize=(9, max(2.5, 0.32 * len(dated) + 1)))
-    for index, (day, row) in enumerate(zip(days, dated, strict=True)):
-        marker = "o" if not row.event.inferred else "s"
-        axis.plot(day, index, marker, color="#c0392b" if row.event.inferred else "#2c3e50")
-        label = " ".join(row.event.text.split())
-        axis.annotate(
-            label[:70] + ("…" if len(label) > 70 else ""),
-            (day, index),
-            xytext=(6, -3),
-            textcoords="offset points",
-            fontsize=7,
-        )
-    axis.set_yticks([])
-    axis.invert_yaxis()
-    axis.xaxis.set_major_formatter(mdates.DateFormatter("%Y-%m-%d"))
-    axis.set_title(title or "Dated events (squares: inferred from a relative date)", fontsize=9)
+    years = sorted({int(r.event.date[:4]) for r in dated})
+    by_year = years[-1] - years[0] > 6
+    precise = [r for r in dated if by_year or len(r.event.date) >= 7]
+    if not precise:  # only years known: count by year
+        precise, by_year = dated, True
+    key = (lambda d: d[:4]) if by_year else (lambda d: d[:7])
+    counts = Counter(key(r.event.date) for r in precise)
+    bins = _bins(min(counts), max(counts), by_year)
+    figure, axis = plt.subplots(figsize=(9, 3.2))
+    axis.bar(range(len(bins)), [counts.get(b, 0) for b in bins], color="#2c3e50")
+    step = max(1, len(bins) // 12)
+    axis.set_xticks(range(0, len(bins), step), [bins[i] for i in range(0, len(bins), step)])
+    axis.set_ylabel("events")
+    axis.yaxis.set_major_locator(MaxNLocator(integer=True))
+    left_out = len(dated) - len(precise)
+    note = f"; {left_out} dated only by year not shown" if left_out else ""
+    per = "year" if by_year else "month"
+    axis.set_title(title or f"{len(precise)} dated events per {per}{note}", fontsize=9)
     figure.autofmt_xdate()
     figure.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
     figure.savefig(path, dpi=110)
     plt.close(figure)
     return path
+
+
+def _bins(first: str, last: str, by_year: bool) -> list[str]:
+    """Every year ("2015") or month ("2015-03") from `first` to `last`, none skipped."""
+    if by_year:
+        return [str(y) for y in range(int(first), int(last) + 1)]
+    year, month = int(first[:4]), int(first[5:7])
+    bins = []
+    while f"{year:04d}-{month:02d}" <= last:
+        bins.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return bins
 
 
 def _footnote(n: int, label: str, source: str) -> str:

@@ -123,7 +123,8 @@ def timeline(
         when = row.event.date or "[dim]unresolved[/]"
         if row.event.inferred:
             when += f"\n[dim]inferred: “{escape(row.event.date_text)}”[/]"
-        table.add_row(when, escape(" ".join(row.event.text.split())), escape(row.source.short))
+        where = "\n".join(escape(s.short) for s in row.sources)  # each place stating it
+        table.add_row(when, escape(" ".join(row.event.text.split())), where)
     out.print(table)
 
 

@@ -108,8 +108,8 @@ TABS = (
     ),
     DeskTab(
         "Timeline",
-        ("date", "as_written", "event", "document", "page"),
-        ("12%", "13%", "50%", "17%", "8%"),
+        ("date", "as_written", "event", "document", "page", "also_in"),
+        ("11%", "11%", "42%", "14%", "6%", "16%"),
         lambda desk, who: event_table(desk.timeline(who)),
         _export_timeline,
         filter_label="Only events naming",

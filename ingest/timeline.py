@@ -5,7 +5,8 @@ Dates written out ("May 25, 2023", "11 February 2022", "08/23/05", "in January 2
 "yesterday") are resolved against the document's own date, when it has one, and marked as
 inferred; without a document date they stay unresolved, still listed and marked. Years in
 a citation's parentheses ("268 N.C. App. 1 (2019)") date another case, not an event of
-this one, and are left out. Parsing is dateparser's.
+this one, and dates with a pin cite after them ("TT Feb. 28, 2017, p. 103") date the record
+cited: both are left out. Parsing is dateparser's.
 """
 
 from __future__ import annotations
@@ -38,6 +39,10 @@ RELATIVE = re.compile(
     r"|\bearlier\s+this\s+(?:year|month|week)\b",
 )
 _CITATION_YEAR = re.compile(r"\((?:[^()]{0,40}\s)?(?:19|20)\d\d\)")
+# A date followed by a pin cite is the date of a transcript, deposition or filing cited for
+# the record ("TT Feb. 28, 2017, p. 103:11-15", "Depo., Dec. 18, 2015, pp. 65-66", "Decl.
+# filed May 2, 2019, ¶ 4"): where a fact is written down, not when it happened.
+_PIN_CITE = re.compile(r"\s*,?\s*(?:at\s+)?(?:pp?\.\s*\d|¶|ECF\s+No|Dkt\.)")
 
 
 def events_in(doc_id: str, text: str, document_date: str | None) -> list[Event]:
@@ -51,6 +56,8 @@ def events_in(doc_id: str, text: str, document_date: str | None) -> list[Event]:
         for pattern, inferred in ((ABSOLUTE, False), (RELATIVE, True)):
             for match in pattern.finditer(sentence):
                 if any(s <= match.start() < e for s, e in citations):
+                    continue
+                if _PIN_CITE.match(sentence, match.end(), match.end() + 24):
                     continue
                 written = _bare(match.group(0))
                 when = resolve(written, base) if inferred else resolve(written, None)

@@ -79,3 +79,46 @@ def test_the_people_of_the_demo_article_with_their_roles(store):
     text = store.document_text(store.records()[0].doc_id)
     for _, where in people["Bryan Freedman"].roles:
         assert "Freedman" in text[where.start : where.end]  # each role is cited where stated
+
+
+def test_dates_of_the_record_cited_are_not_events_but_times_of_day_are_kept():
+    text = (
+        "(TT Feb. 28, 2017, p. 103:11-15; Ex. 142.) (Brismark Depo., Dec. 18, 2015, pp. 65-66.) "
+        "On May 2, 2019, at 10 a.m., the parties met."
+    )
+    assert [e.date for e in events_in("d", text, None)] == ["2019-05-02"]
+
+
+def test_the_same_event_stated_in_two_documents_is_one_row_citing_both(store, tmp_path):
+    from assistant.desk import CaseDesk
+    from casefile.kernel.settings import IngestSettings
+    from ingest.pipeline import ingest_paths
+
+    entry = "On March 3, 2021, the court granted the motion to dismiss."
+    (tmp_path / "order.txt").write_text(f"Order. {entry} So ordered.", encoding="utf-8")
+    (tmp_path / "brief.txt").write_text(
+        f"Appellant's brief. As the docket shows, “{entry}” The appeal followed in 2022.",
+        encoding="utf-8",
+    )
+    ingest_paths([tmp_path / "order.txt", tmp_path / "brief.txt"], store, IngestSettings())
+    rows = [r for r in CaseDesk(store).timeline() if r.event.date == "2021-03-03"]
+    assert len(rows) == 1
+    assert {s.doc_id for s in rows[0].sources} == {r.doc_id for r in store.records()}
+
+
+def test_the_timeline_plot_counts_events_per_month_however_many_there_are(tmp_path):
+    from PIL import Image
+
+    from assistant.desk import EventRow, Source
+    from casefile.desk import timeline_plot
+    from casefile.kernel.records import Event
+
+    where = Source("d", "T", "t.txt", None, None, 0, 1)
+    rows = [
+        EventRow(
+            Event("d", 0, 1, "x", f"2020-{1 + i % 12:02d}-{1 + i % 28:02d}", "x", False), where
+        )
+        for i in range(2000)
+    ]
+    size = Image.open(timeline_plot(rows, tmp_path / "plot.png")).size
+    assert size[1] < 500  # one readable chart, not a 2,000-row strip

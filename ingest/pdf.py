@@ -33,6 +33,10 @@ PDFIUM_LOCK = threading.RLock()
 
 # A page with fewer characters than this in its text layer, and an image on it, is a scan.
 MIN_LAYER_CHARS = 20
+# So is a page an image covers at least half of whose text layer is no more than a stamp or a
+# banner (the court's ECF line printed over a scanned page: about 70 characters).
+BANNER_CHARS = 200
+SCAN_COVER = 0.5
 
 PageProgress = Callable[[int, int, str], None]  # (page, pages, what is being done)
 
@@ -116,7 +120,7 @@ def _read_pages(pdf, path: Path, options: PdfOptions) -> tuple[list[Page], list[
             textpage = page.get_textpage()
             count = textpage.count_chars()
             text = textpage.get_text_range(0, count) if count > 0 else ""
-            scanned = len(text.strip()) < MIN_LAYER_CHARS and _has_image(page)
+            scanned = _is_scan(page, len(text.strip()))
             text_lines = _text_lines(textpage, text, *_page_frame(page))
             scan = _scan_image(page) if scanned and options.ocr else None
             textpage.close()
@@ -181,10 +185,26 @@ def _text_lines(textpage, text: str, left0: float, top0: float, positions: bool)
     return lines
 
 
-def _has_image(page) -> bool:  # type: ignore[no-untyped-def]
+def _is_scan(page, layer_chars: int) -> bool:  # type: ignore[no-untyped-def]
+    """Whether the page's words are in a picture: no text layer to speak of and an image on
+    it, or a text layer no longer than a banner over an image covering half the page."""
+    if layer_chars < MIN_LAYER_CHARS:
+        return _image_cover(page) > 0
+    return layer_chars <= BANNER_CHARS and _image_cover(page) >= SCAN_COVER
+
+
+def _image_cover(page) -> float:  # type: ignore[no-untyped-def]
+    """The share of the page its largest image covers (0 when it has none)."""
     import pypdfium2.raw as pdfium_c
 
-    return any(True for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=3))
+    width, height = page.get_size()
+    largest = 0.0
+    for image in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=3):
+        left, bottom, right, top = image.get_bounds()
+        largest = max(largest, max(0.0, right - left) * max(0.0, top - bottom))
+        if largest == 0.0:
+            largest = 1e-9  # an image whose bounds pdfium cannot give still counts as one
+    return min(1.0, largest / (width * height)) if width and height else 0.0
 
 
 def _scan_image(page) -> tuple[Image, int] | None:  # type: ignore[no-untyped-def]

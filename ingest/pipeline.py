@@ -234,7 +234,8 @@ def _document_lock(case: str, doc_id: str) -> threading.Lock:
 
 # Bumped when a format's reading changes, so the next ingest re-processes those files only.
 # pdfium-4: SEC cover-page titles; word positions and the original file kept for the page view.
-READER_VERSIONS = {".pdf": "pdfium-4"}
+# pdfium-5: a scanned page under a text banner (an ECF line over the scan) is read by OCR.
+READER_VERSIONS = {".pdf": "pdfium-5"}
 
 
 def chunker_signature(settings: IngestSettings, suffix: str = "") -> str:

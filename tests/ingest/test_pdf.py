@@ -128,3 +128,27 @@ def test_a_pdf_where_ocr_finds_no_text_fails_clearly(tmp_path):
         pytest.skip("needs tesseract")
     with pytest.raises(EmptyDocument, match="OCR found none"):
         parse_document(blank, blank.read_bytes())
+
+
+def test_a_scanned_page_under_a_text_banner_is_read_by_ocr_too(tmp_path):
+    """The court's ECF line is the page's only text layer; the opinion is in the picture."""
+    from reportlab.lib.pagesizes import letter
+    from reportlab.lib.utils import ImageReader
+    from reportlab.pdfgen import canvas
+
+    from tests.documents import page_image
+
+    path = tmp_path / "bannered.pdf"
+    pdf = canvas.Canvas(str(path), pagesize=letter)
+    width, height = letter
+    pdf.drawImage(ImageReader(page_image(SCAN)), 0, 0, width=width, height=height)
+    pdf.drawString(72, height - 30, "Case 1:12-cv-05708-ER Document 11 Filed 09/27/13 Page 1 of 1")
+    pdf.showPage()
+    pdf.save()
+    if shutil.which("tesseract") is None:
+        with pytest.raises(EmptyDocument, match="scanned"):
+            parse_document(path, path.read_bytes(), LoadOptions(ocr=False))
+        return
+    doc = parse_document(path, path.read_bytes())
+    assert doc.ocr_pages == (1,)
+    assert "Judge Hensley delivered the opinion" in doc.text

@@ -13,8 +13,9 @@ from typing import Any
 
 import gradio as gr
 
-from casefile.kernel.errors import CasefileError
-from casefile.kernel.settings import Settings
+from casefile.kernel.errors import CasefileError, InvalidCaseName
+from casefile.kernel.settings import Settings, check_case_name
+from casefile.render import safe_markdown
 from casefile.web_cases import SUGGESTIONS, CaseAPI, Cases
 from casefile.web_chat import ChatTab, Controls
 from casefile.web_desk import desk_tabs
@@ -56,6 +57,15 @@ def available_models(settings: Settings) -> list[str]:
     if settings.model not in models:
         models.append(settings.model)
     return models
+
+
+def header(cases: Cases, case: str) -> str:
+    """The case's counts, or why the name typed cannot name a case."""
+    try:
+        check_case_name(case)
+    except InvalidCaseName as exc:
+        return f"*{safe_markdown(str(exc))}*"
+    return cases.overview(case).markdown()
 
 
 def suggestion_buttons(cases: Cases, case: str) -> tuple[Any, ...]:
@@ -107,7 +117,7 @@ def build_app(settings: Settings) -> gr.Blocks:
                     [docs, panel.listing, panel.to_remove],
                     **private,
                 )
-                .then(lambda c: cases.overview(c).markdown(), case, overview, **private)
+                .then(lambda c: header(cases, c), case, overview, **private)
                 .then(lambda c: suggestion_buttons(cases, c), case, suggestions, **private)
             )
 

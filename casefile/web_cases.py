@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 import gradio as gr
 
-from casefile.kernel.errors import CasefileError, CaseNotFound
+from casefile.kernel.errors import CasefileError, CaseNotFound, InvalidCaseName
 from casefile.kernel.records import DocumentRecord
 from casefile.kernel.settings import Settings, check_case_name
 from casefile.render import file_name
@@ -150,7 +150,7 @@ class Cases:
         """The documents of `case`; none for a case that does not exist yet."""
         try:
             return self.assistant(case).store.records()
-        except CaseNotFound:
+        except (CaseNotFound, InvalidCaseName):  # typed in, not made (yet): nothing in it
             return []
 
     def desk(self, case: str) -> CaseDesk:

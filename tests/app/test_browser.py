@@ -251,6 +251,10 @@ def test_a_case_typed_in_that_does_not_exist_is_not_created_and_a_new_one_is_lis
     page.screenshot(path=str(SHOTS / "unknown-case.png"))
     assert not settings.case_dir("no-such-case").exists()
 
+    picker.fill("Bad/Name")
+    picker.press("Enter")
+    page.locator("#cf-overview", has_text="case name 'Bad/Name' is not valid").wait_for()
+
     # A case made from the command line while the app runs is listed when the picker opens.
     ingest_paths([SEED], open_case(settings, "made-elsewhere"), settings.ingest)
     picker.click()

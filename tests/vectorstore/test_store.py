@@ -76,3 +76,17 @@ def test_documents_added_by_another_process_reach_the_keyword_index(
     assert app.keyword_index() is before  # within the recheck window: not even listed again
     monkeypatch.setattr("vectorstore.store.KEYWORD_RECHECK_S", 0.0)
     assert app.keyword_index().search("xylophone", k=1)
+
+
+def test_a_chunk_removed_while_it_is_searched_is_left_out_not_an_error(store, monkeypatch):
+    """Chroma can find a vector and then not find its record, when another writer removes
+    the document in between (the soak test's 40 sessions hit it)."""
+    found = {
+        "ids": [["kept", "gone"]],
+        "documents": [["The motion is denied.", None]],
+        "metadatas": [[{"doc_id": "d1"}, None]],
+        "distances": [[0.1, 0.2]],
+    }
+    monkeypatch.setattr(store._chunks, "query", lambda **kwargs: found)
+    results = store.dense_search([0.0] * 8, 5)
+    assert [(doc.id, doc.page_content) for doc, _ in results] == [("kept", "The motion is denied.")]

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from casefile.kernel.errors import PageUnavailable
-from casefile.kernel.records import OCR_NOTE, Answer, Citation
+from casefile.kernel.records import OCR_NOTE, Answer, Citation, file_name
 
 if TYPE_CHECKING:
     from assistant.pages import PageView
@@ -96,16 +96,16 @@ def _where(c: Citation) -> str:
         c.title,
         c.date or "",
         c.pages,
-        file_name(c.source),
+        source_name(c.source),
         "OCR: check the scan" if c.ocr else "",
     ]
     return " · ".join(p for p in parts if p)
 
 
-def file_name(source: str) -> str:
+def source_name(source: str) -> str:
     """How a document's source is shown: a URL as it is, a file by its name (never the
     folders it sits in on the server)."""
-    return source if _URL.match(source) else source.replace("\\", "/").rsplit("/", 1)[-1]
+    return source if _URL.match(source) else file_name(source)
 
 
 def sources_html(answer: Answer | None, document_text: DocumentText) -> str:
@@ -184,7 +184,7 @@ def _meta_html(c: Citation) -> str:
         href = html.escape(c.source, quote=True)
         items.append(f'<a href="{href}" rel="noopener noreferrer" target="_blank">{href}</a>')
     else:
-        items.append(f"<code>{html.escape(file_name(c.source))}</code>")
+        items.append(f"<code>{html.escape(source_name(c.source))}</code>")
     return " · ".join(items)
 
 
@@ -259,7 +259,7 @@ def _export_lines(
 def _footnote(number: int, c: Citation, image: tuple[str, str] | None = None) -> str:
     where = ", ".join(
         p
-        for p in (c.title, c.date or "", c.pages, file_name(c.source), OCR_NOTE if c.ocr else "")
+        for p in (c.title, c.date or "", c.pages, source_name(c.source), OCR_NOTE if c.ocr else "")
         if p
     )
     quote = " ".join(c.quote.split())

@@ -20,7 +20,7 @@ import gradio as gr
 from casefile.kernel.errors import CasefileError, CaseNotFound, InvalidCaseName
 from casefile.kernel.records import DocumentRecord
 from casefile.kernel.settings import Settings, check_case_name
-from casefile.render import file_name
+from casefile.render import source_name
 
 if TYPE_CHECKING:
     from assistant import CaseAssistant
@@ -310,7 +310,7 @@ def public(value: Any) -> Any:
     sentence, whatever comes next) named by file, never by the server's path."""
     if isinstance(value, dict):
         return {
-            k: file_name(v) if k == "source" and isinstance(v, str) else public(v)
+            k: source_name(v) if k == "source" and isinstance(v, str) else public(v)
             for k, v in value.items()
         }
     if isinstance(value, list):

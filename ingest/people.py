@@ -306,8 +306,10 @@ def _abbreviation(text: str, entity: Entity) -> bool:
     is a company's suffix or an initial ("Apple Inc.", "John S."); or a case's name
     ("Hanlon v. Chrysler Corp"), whose parties are listed on their own."""
     words = entity.words.split()
-    if not words or " v. " in f" {entity.words} ":
-        return bool(words)
+    if not words:
+        return False
+    if " v. " in f" {entity.words} ":
+        return True
     end = entity.start + len(entity.words.rstrip())
     last = words[-1]
     cut = text[end : end + 1] == "." and 1 < len(last) <= 5 and not ORG_WORDS.fullmatch(last)

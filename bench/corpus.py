@@ -20,6 +20,7 @@ SHARED = ROOT.parent / "shared" / "eval"
 POLICYQA = SHARED / "policyqa_dev" / "dev.json"
 PDFS = SHARED / "pdfs"
 COURT_PDFS = SHARED / "court_dev" / "corpus"
+COURT_DEV2 = SHARED / "court_dev2" / "corpus"
 
 CHARS_PER_CHUNK = 580  # Casefile's 700-character chunks advance about this much
 DOCUMENT_CHARS = 24_000  # about a 10-page filing

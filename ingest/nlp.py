@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -36,6 +36,23 @@ class Entity:
     words: str
 
 
+@dataclass(frozen=True)
+class Word:
+    """A word of a parsed sentence: `text[start:end]`, its lemma, part of speech, dependency
+    label and `head`, the index of the word it depends on within the same sentence (itself
+    for the sentence's root)."""
+
+    start: int
+    end: int
+    lemma: str
+    pos: str
+    dep: str
+    head: int
+
+
+Sentence = tuple[Word, ...]
+
+
 @functools.lru_cache(maxsize=2)
 def pipeline(parse: bool = False) -> Language:
     """The loaded pipeline: the entity recogniser alone, or (`parse`) with the tagger and
@@ -46,7 +63,9 @@ def pipeline(parse: bool = False) -> Language:
         raise ModelUnavailable("spaCy is not installed: `make install` installs it") from exc
     # The small model's recogniser has a token encoder of its own: for entities alone the
     # shared one is not run (30% faster, the same entities, measured on court_dev2).
-    keep = {"ner"} | ({"tok2vec", "tagger", "parser", "attribute_ruler"} if parse else set())
+    keep = {"ner"} | (
+        {"tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer"} if parse else set()
+    )
     try:
         nlp = spacy.load(MODEL)
     except OSError as exc:
@@ -87,3 +106,34 @@ def entities(text: str, labels: frozenset[str] | None = None) -> list[Entity]:
                 start = offset + ent.start_char
                 found.append(Entity(start, offset + ent.end_char, ent.label_, ent.text))
     return found
+
+
+def parse(text: str, windows: Sequence[tuple[int, int]]) -> list[Sentence]:
+    """The sentences of `text[start:end]` for each window, parsed, in text order; offsets
+    are `text`'s. Windows should not overlap (a sentence in two would be given twice)."""
+    nlp = pipeline(parse=True)
+    pieces = [
+        (start + offset, piece)
+        for start, end in windows
+        for offset, piece in blocks(text[start:end])
+        if piece.strip()
+    ]
+    sentences: list[Sentence] = []
+    docs = nlp.pipe((piece for _, piece in pieces), batch_size=32)
+    for (offset, _), doc in zip(pieces, docs, strict=True):
+        for sent in doc.sents:
+            first = sent.start
+            sentences.append(
+                tuple(
+                    Word(
+                        offset + token.idx,
+                        offset + token.idx + len(token.text),
+                        token.lemma_.lower(),
+                        token.pos_,
+                        token.dep_,
+                        token.head.i - first,
+                    )
+                    for token in sent
+                )
+            )
+    return sentences

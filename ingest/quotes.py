@@ -3,22 +3,32 @@
 Quotations are found between curly or straight quotation marks; one that runs over several
 paragraphs as news copy sets it (an opening mark at each paragraph, a closing one only at
 the end) is kept as one, and one split by its attribution ("...," X said. "...") has one
-speaker. The speaker comes from the attribution as news copy writes it: "X said", "said X",
-"X told Digital", "according to X", "X, partner at Y, said", a role ("the West Coast Trial
-Lawyers founder added") or a pronoun ("she added"). A role or a pronoun stands for the
-person last named outside quotation marks. A short phrase in quotation marks ("fishing
-expedition") belongs to the subject of its sentence when the sentence says who used it. A
-paragraph that is only a quotation continues the quotation before it. When nothing says who
-spoke, the speaker is left empty: it is never guessed.
+speaker. One- and two-word quotations (scare quotes, terms) and redaction blanks are not
+listed: they are not anybody's statement.
+
+The speaker comes from the dependency parse of the sentence around the quotation (spaCy,
+see ingest/nlp.py): the subject of the verb of saying that governs the quotation or that
+the quotation's words hang on ("“…,” she said"; "X told the court that “…”"; "X called it
+a “…”"), or the object of "according to". A court's quotation belongs to the authority
+cited right after it (a case, "Id.", a code section), read from the citation's form. A
+role or a pronoun as subject stands for the person last named outside quotation marks; an
+apposition to a named subject ("X, the company's general counsel, said") is their role. A
+paragraph that is only a quotation continues the quotation before it. When nothing says
+who spoke, the speaker is left empty: it is never guessed.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import logging
 import re
 
+from casefile.kernel.errors import ModelUnavailable
 from casefile.kernel.records import Quote
+from ingest.nlp import Sentence, parse
 from ingest.people import Name, canonical, is_organisation, is_person, known_names, names
+
+log = logging.getLogger(__name__)
 
 SPEECH = (
     r"(?:said|says|told|tells|added|adds|explained|explains|noted|notes|wrote|writes|stated|"
@@ -28,12 +38,18 @@ SPEECH = (
     r"responded|conceded|emphasized|stressed|concluded|contends|alleges|alleged|asserts|"
     r"asserted|provides|provided|held|holds|reasoned)"
 )
+# Verbs of saying and writing, as lemmas: the parse finds their subjects.
+SPEAKING = frozenset(
+    "say tell add explain note write state argue claim insist continue warn ask reply recall "
+    "testify declare acknowledge admit suggest remark observe maintain contend counter "
+    "respond concede emphasize emphasise stress conclude allege assert provide hold reason "
+    "announce comment confirm describe explain find rule opine caution predict promise "
+    "urge report post tweet".split()
+)
 # Verbs a sentence uses to put a short quoted phrase in someone's mouth.
-CHARACTERISE = re.compile(
-    rf"\b(?:{SPEECH}|call(?:ed|s)?|describ(?:ed|es)|dismiss(?:ed|es)|slam(?:med|s)?|blast(?:ed|s)?|"
-    r"label(?:l?ed|s)?|den(?:ied|ies)|characteri[sz](?:ed|es)|deem(?:ed|s)|branded|termed|"
-    r"agreed|expects?|expected)\b",
-    re.I,
+CHARACTERISING = frozenset(
+    "call dismiss slam blast label deny characterize characterise deem brand term agree "
+    "expect decry praise criticize criticise".split()
 )
 PRONOUNS = frozenset({"he", "she", "they", "we"})
 # Words that make an attribution a description of a person: "the founder of X", "the expert".
@@ -65,29 +81,49 @@ _OPENERS = re.compile(
 # A court's quotation is the words of the authority cited right after it: a case
 # ("Richardson v. Axion Logistics, L.L.C., 780 F.3d 304"), its short form ("Twombly, 550 U.S.
 # at 570"), the one cited last ("Id."), or a code ("TEX. INS. CODE § 4001.003").
-_CASE = r"(?:[A-Z][^;()“”\"\n]{0,100}?\s+v\.\s+[^;()“”\"\n]{1,100}?)"
+# A case name: capitalised words (and the small words of names: "City of Santa Ana") before
+# "v.", so that a clause ("he contends that Arizona v. Gant") is not taken for one.
+_NAME_WORD = r"(?:[A-Z][\w.’'&-]*|of|the|and|&|ex|rel\.|for|de|la|on|in|e\.g\.)"
+_CASE = rf"(?:[A-Z][\w.’'&-]*(?:,?\s+{_NAME_WORD}){{0,8}}?\s+v\.\s+[^;()“”\"\n]{{1,100}}?)"
 _REPORTER = r"\d+\s+[A-Z][\w.]*(?:\s?\d?[a-z]{1,2})?(?:\s+[A-Z][\w.]*)?\s+(?:at\s+)?\d+"
+# A reporter cite, or an unreported decision's database cite ("No. CV 17-7435, 2018 WL 4945643").
+_CITE = rf"(?:No\.\s[^,;()\n]{{1,40}},\s+)?(?:{_REPORTER}|\d{{4}}\s+WL\s+\d+)"
+# The record cited after a quotation: a filing, exhibit or contract by its short name and a
+# pin ("Toshiba Royalty Letter, Decl. of …", "Opp. to MSJ at 13", "1999 Agreement ¶ XVI.A");
+# not a transcript ("Tr."), which records many speakers.
+_RECORD_WORD = r"(?:[A-Z0-9][\w.’'&-]*|to|of|for|re|in|on|and)"
+_RECORD = (
+    rf"(?P<record>(?:[A-Z]|\d{{4}}\s+[A-Z])[\w.’'&-]*(?:\s+{_RECORD_WORD}){{0,6}}?)(?<!Tr\.)"
+    r"(?:\s+\(“[^”\n]{1,40}”\))?(?=,?\s+(?:at\s+\d|¶|§|Ex\.|ECF|Dkt\.|Decl\.))"
+)
 _CITED_AFTER = re.compile(
     r"^[\s.,;:]*(?:\((?:internal|citation|quotation|emphasis|alteration|footnote)[^)]*\)[\s.,]*)*"
-    rf"(?:(?P<id>Id\.)|(?P<case>{_CASE}),\s+{_REPORTER}"
+    rf"(?:(?P<id>Id\.)|(?P<case>{_CASE}),\s+{_CITE}"
     rf"|(?P<short>[A-Z][\w.'’&-]+(?:\s+[A-Z][\w.'’&-]+)?),\s+{_REPORTER}"
-    r"|(?P<code>(?:[A-Z][A-Za-z.&]*\s+){1,5}§))"
+    rf"|(?P<code>(?:[A-Z][A-Za-z.&]*\s+){{1,5}}§)|{_RECORD}"
+    r"|(?P<volume>\d+\s+[A-Z][\w.]*(?:\s?\d?[a-z]{1,2})?)\s+at\s+\*?\d)"
 )
-# “…” inside the parenthetical that follows a case: "Cruz v. Andrews, 364 S.W.3d 817, 823
-# (Tex. 2012) (“…”)".
+# “…” inside a parenthetical that follows a case: "Cruz v. Andrews, 364 S.W.3d 817, 823
+# (Tex. 2012) (“…”)", "… (2015) (declining to overrule the holding that “…”)".
 _CITED_BEFORE = re.compile(
-    rf"(?P<case>{_CASE}),\s+{_REPORTER}(?:,\s*\d+)?(?:\s*\([^()]*\))?\s*\(\s*(?:quoting\s+)?$"
+    rf"(?:(?P<case>{_CASE})|(?P<short>[A-Z][\w.'’&-]*[a-z][\w.'’&-]*(?:\s+[A-Z][\w.'’&-]*){{0,2}})),\s+{_CITE}(?:,\s*(?:at\s+)?\*?\d+(?:[-–]\d+)?)*(?:\s*\([^()]*\))?\s*"
+    r"\(\s*(?:[a-z][^()“”\"]{0,200}?)?$"
 )
-_ANY_CASE = re.compile(rf"(?P<case>{_CASE}),\s+{_REPORTER}")
+_ANY_CASE = re.compile(rf"(?P<case>{_CASE}),\s+{_CITE}")
 
 
 def quotes_in(doc_id: str, text: str) -> list[Quote]:
     """Every quotation of `text` with its speaker."""
     known = known_names(text)
     quotations = [q for q in find_quotations(text) if not _is_title(text[q[0] : q[1]])]
+    try:
+        sentences = parse(text, _windows(text, quotations))
+    except ModelUnavailable as exc:  # cited authorities and continuations still stand
+        log.warning("quotations' speakers not read from the parse: %s", exc)
+        sentences = []
     found: list[Quote] = []
     for index, (start, end) in enumerate(quotations):
-        speaker, role, inferred, said_at = _attribution(text, quotations, index, known)
+        speaker, role, inferred, said_at = _attribution(text, quotations, index, known, sentences)
         repeated = _quoted_before(text[start:end], found)
         if not speaker and repeated is not None:
             # A pull quote repeats words quoted earlier: they are the earlier speaker's.
@@ -104,7 +140,14 @@ def quotes_in(doc_id: str, text: str) -> list[Quote]:
             speaker, role, said_at = previous.speaker, previous.role, previous.said_at
             inferred = True
         found.append(Quote(doc_id, start, end, text[start:end], speaker, role, inferred, said_at))
-    return _full_names(found, text, known)
+    listed = [q for q in found if is_statement(q.text)]
+    return _full_names(listed, text, known)
+
+
+def is_statement(quoted: str) -> bool:
+    """Three words or more: a scare quote (“fishing expedition”), a quoted term or a
+    redaction blank (“_____”) is nobody's statement."""
+    return len(re.findall(r"[A-Za-z0-9]+", quoted)) >= 3
 
 
 def _quoted_before(quoted: str, earlier: list[Quote]) -> Quote | None:
@@ -191,62 +234,180 @@ def _continues(text: str, quotations: list[tuple[int, int]], index: int) -> bool
     return whole_paragraph and between.count("\n") <= 2
 
 
-# After the closing mark: ,” said X.  /  ,” X said.  /  ,” X, partner at Y, told Digital.
-_AFTER = re.compile(
-    rf"^[,.!?]?\s*(?:(?:{SPEECH})\s+(?P<who_after>[^.;“\"\n]{{2,100}}?)(?=[.;\n]|$)|"
-    rf"(?P<who>[^.;“\"\n]{{2,120}}?)\s+(?:{SPEECH}|has\s+said|had\s+said)\b)"
-)
-# Later in the sentence: “may go all the way to trial” if ..., a legal expert told Digital.
-_LATER = re.compile(
-    rf",\s+(?P<who>[^,.;“\"\n]{{2,80}}?)\s+(?:{SPEECH})\b[^.;“\"\n]{{0,60}}[.!?]?\s*$"
-)
-# Before the opening mark: X said: “…” / according to X, “…” / X told the court that “…”
-_BEFORE = re.compile(
-    rf"(?:(?i:according\s+to)\s+(?P<according>[^,.;]{{2,80}})|(?P<who>[A-Z][^.;“\"\n]{{1,120}}?)\s+"
-    rf"(?:{SPEECH})(?:\s+that\b[^;“\"\n]{{1,220}}?|\s+[^,.;:“\"]{{1,40}}?)?)\s*[,:]?\s*(?:that\s+)?$"
-)
+WINDOW = 600  # characters of context parsed on each side of a quotation
+
+
+def _windows(text: str, quotations: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The stretches of text to parse: each quotation's sentence and its neighbours within
+    its paragraphs (a long quotation's opening and closing words only), merged where they
+    meet."""
+    spans: list[tuple[int, int]] = []
+    for start, end in quotations:
+        first = max(text.rfind("\n", 0, start) + 1, start - WINDOW)
+        last = text.find("\n", end)
+        last = min(len(text) if last < 0 else last, end + WINDOW)
+        if end - start > 2 * WINDOW:
+            spans += [(first, start + WINDOW), (end - WINDOW, last)]
+        else:
+            spans.append((first, last))
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
 
 
 def _attribution(
-    text: str, quotations: list[tuple[int, int]], index: int, known: frozenset[str]
+    text: str,
+    quotations: list[tuple[int, int]],
+    index: int,
+    known: frozenset[str],
+    sentences: list[Sentence],
 ) -> tuple[str, str, bool, tuple[int, int] | None]:
     start, end = quotations[index]
     para_end = text.find("\n", end)
     para_end = len(text) if para_end < 0 else para_end
     para_start = text.rfind("\n", 0, start) + 1
-    next_start = quotations[index + 1][0] if index + 1 < len(quotations) else para_end
-    after = text[end : min(next_start, para_end)]
-    # “…,” X said: the attribution follows a quotation that closes its clause.
-    closes_clause = text[end - 2 : end - 1] in (",", ".", "!", "?") or after.startswith(",")
     cited = _cited_authority(text, start, end, para_start, para_end)
+    cited = cited or _cited_after_sentence(text, end)
     if cited:
         return cited, "", False, None
-    match = _AFTER.match(after) if closes_clause else None
-    if match:
-        group = "who_after" if match.group("who_after") else "who"
-        return _resolve(
-            text, quotations, match.group(group), end + match.start(group), start, known
-        )
-    previous_end = quotations[index - 1][1] if index else para_start
-    sentence_break = text.rfind(". ", para_start, start)
-    before_start = max(previous_end, para_start, sentence_break + 2 if sentence_break >= 0 else 0)
-    before = text[before_start:start]
-    match = _BEFORE.search(before)
-    if match:
-        group = "according" if match.group("according") else "who"
-        return _resolve(
-            text, quotations, match.group(group), before_start + match.start(group), start, known
-        )
-    sentence_end = re.search(r"[.!?](?:\s|$)", after)
-    rest = after[: sentence_end.end()] if sentence_end else after
-    match = _LATER.search(rest)
-    if match:
-        return _resolve(
-            text, quotations, match.group("who"), end + match.start("who"), start, known
-        )
-    if end - start < 80:  # a short phrase: the subject of its sentence used it
-        return _phrase_speaker(text, quotations, start, known)
-    return "", "", False, None
+    said = _said_by(sentences, start, end, short=end - start < 80)
+    if said is None:
+        return "", "", False, None
+    (who_start, who_end), apposition = said
+    speaker, role, inferred, said_at = _resolve(
+        text, quotations, text[who_start:who_end], who_start, start, known
+    )
+    if speaker and not role and apposition and PERSON_NOUNS.search(text[slice(*apposition)]):
+        role = _tidy_role(text[slice(*apposition)])
+    return speaker, role, inferred, said_at
+
+
+# -- the parse: who says a quotation ----------------------------------------------------------
+
+# Parts of a subject that are not its name: "X, a former prosecutor, who …, said".
+_NOT_THE_NAME = frozenset({"appos", "relcl", "acl", "advcl", "parataxis"})
+
+
+def _said_by(
+    sentences: list[Sentence], start: int, end: int, short: bool
+) -> tuple[tuple[int, int], tuple[int, int] | None] | None:
+    """Who says the quotation `start:end`, from the parse: the span of the words naming
+    them and the span of an apposition to them (their role), if any. The speaker is the
+    subject of the nearest verb of saying above the quotation in the parse ("X told the
+    court that “…”", "“…,” X said"; for a short quotation also "X called it “…”"), or of one
+    set beside the quotation's own verb ("“…,” she added"), or the object of "according to"."""
+    verbs = SPEAKING | CHARACTERISING if short else SPEAKING
+    best: tuple[int, tuple[tuple[int, int], tuple[int, int] | None]] | None = None
+    for sentence, holds_quote in _near(sentences, start, end):
+        if best is not None and not holds_quote:
+            break  # the sentence after is read only when the quotation's own names nobody
+        inside = {i for i, w in enumerate(sentence) if start <= w.start and w.end <= end}
+        for i, word in enumerate(sentence):
+            if i in inside:
+                continue
+            if word.lemma in verbs and word.pos in ("VERB", "AUX"):
+                above = not inside or any(_governs(sentence, i, j) for j in inside)
+                beside = word.dep == "parataxis" and word.head in inside
+                who = _subject(sentence, i, start, end) if above or beside else None
+            elif word.lemma == "accord" and word.dep == "prep":
+                who = _object_of_according(sentence, i)
+            else:
+                continue
+            if who is None or start <= who[0][0] < end:
+                continue
+            distance = min(abs(word.start - end), abs(word.start - start))
+            if best is None or distance < best[0]:
+                best = (distance, who)
+    return best[1] if best else None
+
+
+def _near(sentences: list[Sentence], start: int, end: int) -> list[tuple[Sentence, bool]]:
+    """The sentences that share words with the quotation (True), and the one right after it
+    when that is a bare attribution ("said Ms. Lee.") cut off by the sentence splitter."""
+    near = [(s, True) for s in sentences if s[0].start < end and s[-1].end > start]
+    after = next((s for s in sentences if s[0].start >= end), None)
+    if after is not None and after[0].start - end <= 3 and len(after) <= 16:
+        near.append((after, False))
+    return near
+
+
+def _governs(sentence: Sentence, ancestor: int, word: int) -> bool:
+    """Whether word `ancestor` is above word `word` in the parse."""
+    seen = 0
+    while sentence[word].head != word and seen < len(sentence):
+        word = sentence[word].head
+        if word == ancestor:
+            return True
+        seen += 1
+    return False
+
+
+def _subject(
+    sentence: Sentence, verb: int, start: int, end: int
+) -> tuple[tuple[int, int], tuple[int, int] | None] | None:
+    """The subject of verb `verb` (or, for "… and added", of the verb it is joined to). When
+    the parse gives it none and it follows the quotation closely ("“…,” Lively’s lawyers,
+    Mike Gottlieb and Esra Hudson, told Digital"), the words between the two."""
+    word = verb
+    for _ in range(3):
+        for i, other in enumerate(sentence):
+            if other.head == word and i != word and other.dep == "nsubj":
+                return _phrase(sentence, i)
+        if sentence[word].dep != "conj":
+            break
+        word = sentence[word].head
+    between = [
+        i for i, w in enumerate(sentence) if end <= w.start and w.end <= sentence[verb].start
+    ]
+    named = [i for i in between if sentence[i].pos not in ("PUNCT", "CCONJ")]
+    if named and len(between) <= 12 and not any(sentence[i].pos == "VERB" for i in between):
+        first = sentence[named[0]]
+        last = sentence[named[-1]]
+        return (first.start, last.end), None
+    return None
+
+
+def _object_of_according(
+    sentence: Sentence, index: int
+) -> tuple[tuple[int, int], tuple[int, int] | None] | None:
+    """ "according to X": X."""
+    for i, word in enumerate(sentence):
+        if word.head == index and word.lemma == "to":
+            for j, obj in enumerate(sentence):
+                if obj.head == i and j != i and obj.dep == "pobj":
+                    return _phrase(sentence, j)
+    return None
+
+
+def _phrase(sentence: Sentence, head: int) -> tuple[tuple[int, int], tuple[int, int] | None]:
+    """The span of word `head` with the words that depend on it, less appositions, relative
+    clauses and the like; and the span of its apposition, if it has one."""
+    kept = [head]
+    apposition: tuple[int, int] | None = None
+    stack = [head]
+    while stack:
+        parent = stack.pop()
+        for i, word in enumerate(sentence):
+            if word.head != parent or i == parent:
+                continue
+            if word.dep in _NOT_THE_NAME:
+                if word.dep == "appos" and parent == head:
+                    span = _subtree(sentence, i)
+                    apposition = (sentence[span[0]].start, sentence[span[1]].end)
+                continue
+            kept.append(i)
+            stack.append(i)
+    first, last = min(kept), max(kept)
+    return (sentence[first].start, sentence[last].end), apposition
+
+
+def _subtree(sentence: Sentence, head: int) -> tuple[int, int]:
+    below = [i for i in range(len(sentence)) if i == head or _governs(sentence, head, i)]
+    return min(below), max(below)
 
 
 def _cited_authority(text: str, start: int, end: int, para_start: int, para_end: int) -> str:
@@ -255,15 +416,69 @@ def _cited_authority(text: str, start: int, end: int, para_start: int, para_end:
     found = _CITED_AFTER.match(text[end : min(para_end, end + 300)])
     if found is None:
         before = _CITED_BEFORE.search(text[max(para_start, start - 300) : start])
-        return _case_name(before.group("case")) if before else ""
+        if before is None:
+            return ""
+        return _case_name(before.group("case") or before.group("short"))
     if found.group("id"):  # "Id.": the authority cited last before the quotation
-        cases = list(_ANY_CASE.finditer(text[max(0, start - 2000) : start]))
-        return _case_name(cases[-1].group("case")) if cases else ""
+        return _last_authority(text[max(0, start - 2000) : start])
+    if found.group("volume"):  # "463 U.S. at 1050": the case cited in full at that volume
+        return _case_at(found.group("volume"), text[:start])
     if found.group("case"):
         return _case_name(found.group("case"))
     if found.group("short"):
         return found.group("short")
+    if found.group("record"):
+        return found.group("record").strip()
     return found.group("code").strip()
+
+
+# The last cite before an "Id.": a case in full or short ("Gant, 129 S. Ct. at 1714"), or the
+# record ("Tr. at 14", "J.A. 12", "Decl. ¶ 3"), which makes the "Id." the record's.
+_SHORT_CITE = re.compile(rf"(?P<short>[A-Z][\w.'’&-]+(?:\s+[A-Z][\w.'’&-]+)?),\s+{_REPORTER}")
+_RECORD_CITE = re.compile(r"\b(?:Tr\.|J\.A\.|Decl\.|Ex\.|Br\.|Dkt\.|ECF)\s")
+
+
+def _last_authority(before: str) -> str:
+    cites = [(m.start(), m.end(), _case_name(m.group("case"))) for m in _ANY_CASE.finditer(before)]
+    in_full = [(start, end) for start, end, _ in cites]
+    cites += [
+        (m.start(), m.end(), m.group("short"))
+        for m in _SHORT_CITE.finditer(before)
+        if m.group("short") not in ("Id.", "See")
+        and not any(start <= m.start() < end for start, end in in_full)
+    ]
+    cites += [(m.start(), m.end(), "") for m in _RECORD_CITE.finditer(before)]
+    return max(cites, key=lambda cite: cite[1])[2] if cites else ""
+
+
+def _case_at(volume: str, before: str) -> str:
+    """The case last cited in full in `volume` ("463 U.S.") before."""
+    cases = [m for m in _ANY_CASE.finditer(before[-20_000:]) if volume in m.group(0)]
+    return _case_name(cases[-1].group("case")) if cases else ""
+
+
+# The end of a sentence: a stop before a capital or a figure, not an ellipsis (". . .") or an
+# initial ("U.S.").
+_SENTENCE_END = re.compile(r"(?<!\.\s)(?<![A-Z])[.!?][”\"’]?\s+(?=[A-Z0-9])")
+
+
+def _cited_after_sentence(text: str, end: int) -> str:
+    """The authority cited right after the sentence that holds the quotation ending at
+    `end`: a court cites once for every quotation of its sentence ("… “x” … “y” inside the
+    car. Michigan v. Long, 463 U.S. 1032")."""
+    stop = text.find("\n\n", end, end + 1500)
+    stop = end + 1500 if stop < 0 else stop
+    sentence_end = _SENTENCE_END.search(text, end - 1, stop)
+    if sentence_end is None or sentence_end.start() <= end:
+        return ""  # the cite right after the quotation was read already
+    found = _CITED_AFTER.match(text[sentence_end.start() : sentence_end.end() + 300])
+    if found is None or found.group("id") or found.group("record"):
+        return ""  # "Id." here may point past the quotation; a record needs its pin beside it
+    if found.group("case"):
+        return _case_name(found.group("case"))
+    if found.group("volume"):
+        return _case_at(found.group("volume"), text[:end])
+    return (found.group("short") or found.group("code") or "").strip()
 
 
 def _case_name(case: str) -> str:
@@ -292,7 +507,10 @@ def _resolve(
         return "", "", False, None  # "It provides": what "it" is, the clause does not say
     if re.match(r"^(?:a|an)\s", who, re.I) and PERSON_NOUNS.search(who) and not names(who, known):
         return who, "", False, span  # "a legal expert told Digital": someone unnamed
-    if who.lower() in PRONOUNS or re.match(r"^the\s", who, re.I) and PERSON_NOUNS.search(who):
+    role_noun = PERSON_NOUNS.search(who) if re.match(r"^the\s", who, re.I) else None
+    if role_noun and role_noun.group(0).endswith("s") and not role_noun.group(0).endswith("ss"):
+        role_noun = None  # "the officers observed": several people, none of them named
+    if who.lower() in PRONOUNS or role_noun:
         last = _last_person(text, quotations, quote_start, known)
         if last is None:
             return "", "", False, None
@@ -319,38 +537,6 @@ def _resolve(
         return found[0].text, "", False, span
     if 1 <= len(who.split()) <= 6 and not who[:1].islower():
         return who, "", False, span  # "The letter", "Legal experts"
-    return "", "", False, None
-
-
-def _phrase_speaker(
-    text: str, quotations: list[tuple[int, int]], start: int, known: frozenset[str]
-) -> tuple[str, str, bool, tuple[int, int] | None]:
-    """ "Baldoni's lawyer, Bryan Freedman, slammed the move as a “fishing expedition.”":
-    the first person the sentence names before the phrase (not as an owner), when the
-    sentence uses a verb of saying or calling."""
-    sentence_start = max(text.rfind("\n", 0, start), text.rfind(". ", 0, start) + 1) + 1
-    head = text[sentence_start:start]
-    verb = CHARACTERISE.search(head)
-    if not verb:
-        return "", "", False, None
-    subject = head[: verb.start()]
-    for name in names(subject, known):
-        if subject[name.end : name.end + 2].startswith(("’s", "'s")):
-            continue  # "Baldoni's lawyer": Baldoni owns the lawyer, the lawyer speaks
-        if _inside(sentence_start + name.start, quotations) or is_organisation(name.text):
-            continue
-        role = subject[: name.start].strip(" ,")
-        role = role if PERSON_NOUNS.search(role) else ""
-        return (
-            name.text,
-            _tidy_role(role),
-            False,
-            (sentence_start + name.start, sentence_start + name.end),
-        )
-    words = subject.strip(" ,")
-    clause = re.search(r"\b(?:that|which|who|has|have|had|is|are|was|were|will|would|if)\b", words)
-    if 1 <= len(words.split()) <= 6 and words[:1].isupper() and not clause:
-        return words, "", False, (sentence_start, sentence_start + len(words))  # "Legal experts"
     return "", "", False, None
 
 

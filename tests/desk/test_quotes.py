@@ -28,7 +28,6 @@ def test_every_quotation_of_the_article_is_found_as_a_verbatim_span(seed_quotes)
 
 def test_the_speakers_of_the_article(seed_quotes):
     quotes, _ = seed_quotes
-    assert speaker_of(quotes, "fishing expedition") == "Bryan Freedman"
     assert (
         speaker_of(quotes, "Ms. Lively has initiated discovery") == "Mike Gottlieb and Esra Hudson"
     )
@@ -73,6 +72,26 @@ def test_a_quote_split_by_its_attribution_has_one_speaker():
     assert [q.speaker for q in quotes_in("d", text)] == ["Maria Chen", "Maria Chen"]
 
 
+def test_scare_quotes_and_redaction_blanks_are_not_listed(seed_quotes):
+    quotes, _ = seed_quotes
+    # "Baldoni's lawyer, Bryan Freedman, slammed the move as a “fishing expedition.”"
+    assert not [q for q in quotes if "fishing expedition" in q.text]
+    text = "The memo, marked “confidential,” named “_____” as the buyer and “[REDACTED]” too.\n"
+    assert quotes_in("d", text) == []
+
+
+def test_the_subject_of_the_verb_of_saying_speaks_and_its_apposition_is_the_role():
+    text = (
+        "Priya Natarajan, the company's general counsel, told reporters on Friday that "
+        "“nothing in the contract allows this.”\n"
+        "The mayor later called the plan “a very expensive mistake for the city.”\n"
+    )
+    first, second = quotes_in("d", text)
+    assert (first.speaker, first.role) == ("Priya Natarajan", "company's general counsel")
+    # A short phrase is put in the mouth of whoever the sentence says called it that.
+    assert second.speaker == "The mayor"
+
+
 def test_a_quote_whose_speaker_cannot_be_resolved_says_so():
     text = "A sign on the courthouse door read “closed until further notice” on Monday.\n"
     (quote,) = quotes_in("d", text)
@@ -81,7 +100,8 @@ def test_a_quote_whose_speaker_cannot_be_resolved_says_so():
 
 def test_according_to_and_said_x():
     text = (
-        "According to Lee Park, “the filing was late by a day.”\n“We disagree,” said Omar Haddad.\n"
+        "According to Lee Park, “the filing was late by a day.”\n"
+        "“We disagree with that,” said Omar Haddad.\n"
     )
     assert [q.speaker for q in quotes_in("d", text)] == ["Lee Park", "Omar Haddad"]
 
@@ -113,3 +133,36 @@ def test_a_court_quotes_the_authority_it_cites_and_the_party_whose_argument_it_r
     words, speaker
 ):
     assert speaker_of(quotes_in("opinion", OPINION), words) == speaker
+
+
+ORDER = (
+    "On May 2, the buyer wrote that it “would not pay any further royalties under the license.” "
+    "Acme Royalty Letter, Decl. of Jane Roe Ex. 4, at 1.\n"
+    "Ambiguity is a question of law, and “a term is ambiguous if it has two reasonable "
+    "meanings.” Bright Lines v. Paper Depot, Inc., No. CV 17-1234, 2018 WL 4945643, at *4 "
+    "(C.D. Cal. Jan. 18, 2018).\n"
+    "The officer may search the car if the driver is “dangerous and may gain control of "
+    "weapons” inside it. Kansas v. Lane, 463 U.S. 1032, 1049 (1983).\n"
+    "In Lane, the justices said the officers could look “in the areas the driver could reach "
+    "at once.” 463 U.S. at 1050.\n"
+    "See Ortiz v. Hale, 410 U.S. 12, 14, 16 (1970) (noting that the rule “does not reach a "
+    "locked trunk or glove box”).\n"
+    "The witness testified at the hearing. Hr’g Tr. at 14. The deputy said there were "
+    "“other weapons in the car somewhere.” Id. at 15.\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("words", "speaker"),
+    [
+        ("would not pay", "Acme Royalty Letter"),  # the record cited after it, with its pin
+        ("two reasonable", "Bright Lines v. Paper Depot, Inc."),  # an unreported decision
+        ("dangerous and may", "Kansas v. Lane"),  # cited once after the whole sentence
+        ("in the areas", "Kansas v. Lane"),  # "463 U.S. at 1050": the case cited at that volume
+        ("does not reach", "Ortiz v. Hale"),  # a quotation in the case's parenthetical
+        # "Id." after a transcript is no case: the sentence says who spoke.
+        ("other weapons", "The deputy"),
+    ],
+)
+def test_a_court_order_quotes_the_record_and_the_cases_it_cites(words, speaker):
+    assert speaker_of(quotes_in("order", ORDER), words) == speaker

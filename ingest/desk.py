@@ -7,6 +7,7 @@ open without reading any document again.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 from collections import Counter
@@ -15,7 +16,7 @@ from dataclasses import asdict
 from casefile.kernel.errors import ModelUnavailable
 from casefile.kernel.records import Desk, Event, ParsedDocument, Quote, RoleMention
 from casefile.kernel.text import short_line_runs, split_sentences
-from ingest.people import Mentions, mention_counts, role_kind, roles_in
+from ingest.people import Mentions, clean_name, mention_counts, role_kind, roles_in
 from ingest.quotes import quotes_in
 from ingest.timeline import events_in
 
@@ -24,7 +25,7 @@ log = logging.getLogger(__name__)
 DESK = "desk"  # the name the desk is stored under beside a document
 # Raised whenever the extraction rules change: a desk made by older rules is made again
 # from the stored text the next time the case's desk is read.
-DESK_VERSION = 9
+DESK_VERSION = 10
 
 
 def read_desk(doc_id: str, text: str, document_date: str | None) -> Desk:
@@ -40,7 +41,15 @@ def read_desk(doc_id: str, text: str, document_date: str | None) -> Desk:
             roles.append(
                 RoleMention(doc_id, start, end, quote.speaker, role_kind(quote.role), quote.role)
             )
-    roles = list(dict.fromkeys(roles))
+    # A role's name as a name: "Judge King’s Dismissal Order" names King, "/s/ Roger N.
+    # Heller1" carries a footnote mark.
+    roles = list(
+        dict.fromkeys(
+            dataclasses.replace(role, name=name)
+            for role in roles
+            if (name := clean_name(role.name)) is not None
+        )
+    )
     try:
         named = mention_counts(text)
     except ModelUnavailable as exc:  # the quotes, timeline and roles stand without it

@@ -10,11 +10,13 @@ Reavis Page Jump LLP,"), "X's lawyer, NAME" — and from the court-record statem
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections import Counter
 from dataclasses import dataclass
 
 from casefile.kernel.records import RoleMention
+from ingest import citations
 from ingest.legal import statements
 from ingest.nlp import Entity
 
@@ -275,21 +277,29 @@ def mention_counts(text: str) -> Mentions:
     from ingest.nlp import entities
 
     plain = re.sub(r"\([^()\n]{0,80}\)", lambda m: " " * len(m.group(0)), text)
+    cited = citations.spans(plain)
     found: list[tuple[str, int, int, str]] = []
     for entity in entities(plain, _NAMED):
         name = clean_name(entity.words)
         if name is None or (entity.label == "ORG" and _alone_on_its_line(plain, entity)):
             continue
-        if _abbreviation(plain, entity):
+        if _abbreviation(plain, entity) or _contents_line(entity.words):
+            continue
+        if _in_heading(plain, entity):
             continue
         start = entity.start + max(0, entity.words.find(name.split()[0]))
         kind = "organisation" if entity.label == "ORG" or is_organisation(name) else "person"
         found.append((name, start, start + len(name), kind))
     full = sorted({n for n, *_ in found if len(n.split()) > 1}, key=len, reverse=True)
+    # A party of a cited case ("Comcast Corp., 569 U.S. at 34") is not a person of this one:
+    # a name met only inside citations is left out.
+    outside = {canonical(n, full) for n, start, _, _ in found if not _within(start, cited)}
     mentions = Mentions(Counter(), {}, {}, {})
     votes: dict[str, Counter[str]] = {}
     for name, start, end, kind in found:
         whole = canonical(name, full)
+        if whole not in outside:
+            continue
         mentions.counts[whole] += 1
         mentions.first.setdefault(whole, (start, end))
         votes.setdefault(whole, Counter())[kind] += 1
@@ -298,6 +308,43 @@ def mention_counts(text: str) -> Mentions:
     for name, kinds in votes.items():
         mentions.kinds[name] = "law" if is_law(name) else kinds.most_common(1)[0][0]
     return mentions
+
+
+def _within(position: int, spans: list[tuple[int, int]]) -> bool:
+    """Whether `position` lies in one of `spans` (sorted, not overlapping)."""
+    at = bisect.bisect_right(spans, (position, float("inf"))) - 1
+    return at >= 0 and spans[at][0] <= position < spans[at][1]
+
+
+def _contents_line(words: str) -> bool:
+    """A table of contents' entry or a section sign: "Background § III", "Order....11"."""
+    return "§" in words or ".." in words
+
+
+# A heading as filings set it: capitalised words and the small words between them only.
+_HEADING_WORD = re.compile(r"[A-Z0-9IVX][\w.’'&-]*|of|the|and|to|for|a|an|in|on|by|with|or|v\.")
+
+
+_LEADER = re.compile(r"\.{4}")  # a table of contents' dots before a page number
+
+
+def _in_heading(text: str, entity: Entity) -> bool:
+    """A name inside a heading line ("C. Common Questions Will Predominate ....14"), unless
+    it says it is an organisation ("Bank of America, N.A.")."""
+    if is_organisation(entity.words):
+        return False
+    before = text.rfind("\n", max(0, entity.start - 200), entity.start)
+    end = entity.start + len(entity.words)
+    after = text.find("\n", end, end + 200)
+    if before < 0 or after < 0:
+        return False
+    line = text[before + 1 : after]
+    if _LEADER.search(line):
+        return True  # an entry of the table of contents
+    words = line.split()
+    if len(words) < 3 or len(words) < len(entity.words.split()) + 2:
+        return False  # a name on a line of its own is a signature, not a heading
+    return all(_HEADING_WORD.fullmatch(w.strip(",.:;")) for w in words)
 
 
 def _abbreviation(text: str, entity: Entity) -> bool:
@@ -336,8 +383,10 @@ def clean_name(words: str) -> str | None:
     """An entity's words as a name ("the Smith Group's" -> "Smith Group"), or None when what
     is left is not one: no lowercase letter (a heading in capitals), a single letter, digits
     or a line break inside."""
-    name = " ".join(words.split())
-    name = _LEADING.sub("", name).removesuffix("’s").removesuffix("'s").strip(" ,.;:&’'\"“”")
+    name = " ".join(w for w in words.split() if "@" not in w)  # an e-mail run into a name
+    name = re.split(r"’s\b|'s\b|\.\.", name)[0]  # "King’s Dismissal Order": King's
+    name = re.sub(r"(?<=[a-z])\d{1,3}$", "", name)  # "Roger N. Heller1": a footnote mark
+    name = _LEADING.sub("", name).strip(" ,.;:&’'\"“”")
     # "GRANTS Toshiba": a word in capitals run into the name from a heading or a ruling;
     # "Plaintiff Tessera", "See Spring Motors": a party's label or a citation signal.
     while len(name.split()) > 1 and (

@@ -25,6 +25,7 @@ import re
 
 from casefile.kernel.errors import ModelUnavailable
 from casefile.kernel.records import Quote
+from ingest.citations import ANY_CASE, CASE, CITE, REPORTER, SHORT_CITE
 from ingest.nlp import Sentence, parse
 from ingest.people import Name, canonical, is_organisation, is_person, known_names, names
 
@@ -81,13 +82,6 @@ _OPENERS = re.compile(
 # A court's quotation is the words of the authority cited right after it: a case
 # ("Richardson v. Axion Logistics, L.L.C., 780 F.3d 304"), its short form ("Twombly, 550 U.S.
 # at 570"), the one cited last ("Id."), or a code ("TEX. INS. CODE § 4001.003").
-# A case name: capitalised words (and the small words of names: "City of Santa Ana") before
-# "v.", so that a clause ("he contends that Arizona v. Gant") is not taken for one.
-_NAME_WORD = r"(?:[A-Z][\w.’'&-]*|of|the|and|&|ex|rel\.|for|de|la|on|in|e\.g\.)"
-_CASE = rf"(?:[A-Z][\w.’'&-]*(?:,?\s+{_NAME_WORD}){{0,8}}?\s+v\.\s+[^;()“”\"\n]{{1,100}}?)"
-_REPORTER = r"\d+\s+[A-Z][\w.]*(?:\s?\d?[a-z]{1,2})?(?:\s+[A-Z][\w.]*)?\s+(?:at\s+)?\d+"
-# A reporter cite, or an unreported decision's database cite ("No. CV 17-7435, 2018 WL 4945643").
-_CITE = rf"(?:No\.\s[^,;()\n]{{1,40}},\s+)?(?:{_REPORTER}|\d{{4}}\s+WL\s+\d+)"
 # The record cited after a quotation: a filing, exhibit or contract by its short name and a
 # pin ("Toshiba Royalty Letter, Decl. of …", "Opp. to MSJ at 13", "1999 Agreement ¶ XVI.A");
 # not a transcript ("Tr."), which records many speakers.
@@ -98,18 +92,17 @@ _RECORD = (
 )
 _CITED_AFTER = re.compile(
     r"^[\s.,;:]*(?:\((?:internal|citation|quotation|emphasis|alteration|footnote)[^)]*\)[\s.,]*)*"
-    rf"(?:(?P<id>Id\.)|(?P<case>{_CASE}),\s+{_CITE}"
-    rf"|(?P<short>[A-Z][\w.'’&-]+(?:\s+[A-Z][\w.'’&-]+)?),\s+{_REPORTER}"
+    rf"(?:(?P<id>Id\.)|(?P<case>{CASE}),\s+{CITE}"
+    rf"|(?P<short>[A-Z][\w.'’&-]+(?:\s+[A-Z][\w.'’&-]+)?),\s+{REPORTER}"
     rf"|(?P<code>(?:[A-Z][A-Za-z.&]*\s+){{1,5}}§)|{_RECORD}"
     r"|(?P<volume>\d+\s+[A-Z][\w.]*(?:\s?\d?[a-z]{1,2})?)\s+at\s+\*?\d)"
 )
 # “…” inside a parenthetical that follows a case: "Cruz v. Andrews, 364 S.W.3d 817, 823
 # (Tex. 2012) (“…”)", "… (2015) (declining to overrule the holding that “…”)".
 _CITED_BEFORE = re.compile(
-    rf"(?:(?P<case>{_CASE})|(?P<short>[A-Z][\w.'’&-]*[a-z][\w.'’&-]*(?:\s+[A-Z][\w.'’&-]*){{0,2}})),\s+{_CITE}(?:,\s*(?:at\s+)?\*?\d+(?:[-–]\d+)?)*(?:\s*\([^()]*\))?\s*"
+    rf"(?:(?P<case>{CASE})|(?P<short>[A-Z][\w.'’&-]*[a-z][\w.'’&-]*(?:\s+[A-Z][\w.'’&-]*){{0,2}})),\s+{CITE}(?:,\s*(?:at\s+)?\*?\d+(?:[-–]\d+)?)*(?:\s*\([^()]*\))?\s*"
     r"\(\s*(?:[a-z][^()“”\"]{0,200}?)?$"
 )
-_ANY_CASE = re.compile(rf"(?P<case>{_CASE}),\s+{_CITE}")
 
 
 def quotes_in(doc_id: str, text: str) -> list[Quote]:
@@ -434,16 +427,15 @@ def _cited_authority(text: str, start: int, end: int, para_start: int, para_end:
 
 # The last cite before an "Id.": a case in full or short ("Gant, 129 S. Ct. at 1714"), or the
 # record ("Tr. at 14", "J.A. 12", "Decl. ¶ 3"), which makes the "Id." the record's.
-_SHORT_CITE = re.compile(rf"(?P<short>[A-Z][\w.'’&-]+(?:\s+[A-Z][\w.'’&-]+)?),\s+{_REPORTER}")
 _RECORD_CITE = re.compile(r"\b(?:Tr\.|J\.A\.|Decl\.|Ex\.|Br\.|Dkt\.|ECF)\s")
 
 
 def _last_authority(before: str) -> str:
-    cites = [(m.start(), m.end(), _case_name(m.group("case"))) for m in _ANY_CASE.finditer(before)]
+    cites = [(m.start(), m.end(), _case_name(m.group("case"))) for m in ANY_CASE.finditer(before)]
     in_full = [(start, end) for start, end, _ in cites]
     cites += [
         (m.start(), m.end(), m.group("short"))
-        for m in _SHORT_CITE.finditer(before)
+        for m in SHORT_CITE.finditer(before)
         if m.group("short") not in ("Id.", "See")
         and not any(start <= m.start() < end for start, end in in_full)
     ]
@@ -453,7 +445,7 @@ def _last_authority(before: str) -> str:
 
 def _case_at(volume: str, before: str) -> str:
     """The case last cited in full in `volume` ("463 U.S.") before."""
-    cases = [m for m in _ANY_CASE.finditer(before[-20_000:]) if volume in m.group(0)]
+    cases = [m for m in ANY_CASE.finditer(before[-20_000:]) if volume in m.group(0)]
     return _case_name(cases[-1].group("case")) if cases else ""
 
 
@@ -507,9 +499,11 @@ def _resolve(
         return "", "", False, None  # "It provides": what "it" is, the clause does not say
     if re.match(r"^(?:a|an)\s", who, re.I) and PERSON_NOUNS.search(who) and not names(who, known):
         return who, "", False, span  # "a legal expert told Digital": someone unnamed
-    role_noun = PERSON_NOUNS.search(who) if re.match(r"^the\s", who, re.I) else None
-    if role_noun and role_noun.group(0).endswith("s") and not role_noun.group(0).endswith("ss"):
-        role_noun = None  # "the officers observed": several people, none of them named
+    # The head noun is the last: "the West Coast Trial Lawyers founder" is one person.
+    nouns = list(PERSON_NOUNS.finditer(who)) if re.match(r"^the\s", who, re.I) else []
+    role_noun = nouns[-1].group(0) if nouns else ""
+    if role_noun.endswith("s") and not role_noun.endswith("ss"):
+        role_noun = ""  # "the officers observed": several people, none of them named
     if who.lower() in PRONOUNS or role_noun:
         last = _last_person(text, quotations, quote_start, known)
         if last is None:

@@ -1,0 +1,39 @@
+"""How court writing cites its authorities: case names, reporter and database cites, short
+forms. Shared by the quotations (whose words a quotation is) and the people (a party of a
+cited case is not a person of this one).
+
+Every pattern is bounded: no nested open-ended repetition, so a long text costs linear time.
+"""
+
+from __future__ import annotations
+
+import re
+
+# A case name: capitalised words (and the small words of names: "City of Santa Ana") before
+# "v.", so that a clause ("he contends that Arizona v. Gant") is not taken for one; or "In re"
+# and the matter's name ("In re Hyundai & Kia Fuel Econ. Litig.").
+NAME_WORD = r"(?:[A-Z][\w.’'&-]*|of|the|and|&|ex|rel\.|for|de|la|on|in|e\.g\.)"
+CASE = (
+    rf"(?:[A-Z][\w.’'&-]*(?:,?\s+{NAME_WORD}){{0,8}}?\s+v\.\s+[^;()“”\"\n]{{1,100}}?"
+    rf"|In\s+[Rr]e\s+[A-Z][\w.’'&-]*(?:,?\s+{NAME_WORD}){{0,8}}?)"
+)
+REPORTER = r"\d+\s+[A-Z][\w.]*(?:\s?\d?[a-z]{1,2})?(?:\s+[A-Z][\w.]*)?\s+(?:at\s+)?\d+"
+# A reporter cite, or an unreported decision's database cite ("No. CV 17-7435, 2018 WL 4945643").
+CITE = rf"(?:No\.\s[^,;()\n]{{1,40}},\s+)?(?:{REPORTER}|\d{{4}}\s+WL\s+\d+)"
+ANY_CASE = re.compile(rf"(?P<case>{CASE}),\s+{CITE}")
+# "Gant, 129 S. Ct. at 1714", "Comcast Corp., 569 U.S. at 34": a case cited again by its name.
+SHORT_CITE = re.compile(rf"(?P<short>[A-Z][\w.'’&-]+(?:\s+[A-Z][\w.'’&-]+)?),\s+{REPORTER}")
+
+
+def spans(text: str) -> list[tuple[int, int]]:
+    """Where `text` cites a case, in full or short, name included: sorted, not overlapping."""
+    found = sorted(
+        [m.span() for m in ANY_CASE.finditer(text)] + [m.span() for m in SHORT_CITE.finditer(text)]
+    )
+    merged: list[tuple[int, int]] = []
+    for start, end in found:
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged

@@ -1,0 +1,30 @@
+"""Whom a court filing names: its own people, not the parties of the cases it cites, the
+entries of its table of contents or a name with a footnote mark."""
+
+from ingest.people import clean_name, mention_counts
+
+FILING = (
+    "TABLE OF CONTENTS\n"
+    "A. Common Questions Will Predominate ........................................ 19\n"
+    "B. Superiority Is Satisfied ........................................ 22\n"
+    "Plaintiff Maria Delgado sued Harbor Savings Bank, N.A. over escrow interest. Maria "
+    "Delgado paid into her escrow account for six years, and Harbor Savings Bank kept the "
+    "interest.\n"
+    "Common questions predominate. See Amgen Inc. v. Conn. Ret. Plans & Tr. Funds, 568 U.S. "
+    "455, 460 (2013); Tyson Foods, Inc. v. Bouaphakeo, 577 U.S. 442, 453 (2016); Tyson Foods, "
+    "577 U.S. at 455.\n"
+)
+
+
+def test_a_filing_names_its_parties_not_the_cited_cases_or_its_contents():
+    named = set(mention_counts(FILING).counts)
+    assert "Maria Delgado" in named
+    assert any(name.startswith("Harbor Savings Bank") for name in named)
+    assert not {"Amgen Inc", "Tyson Foods", "Bouaphakeo"} & named
+    assert not any("Predominate" in name or "Satisfied" in name for name in named)
+
+
+def test_a_name_is_cleaned_of_footnote_marks_possessions_and_e_mail():
+    assert clean_name("Roger N. Heller1") == "Roger N. Heller"
+    assert clean_name("King’s Dismissal Order") == "King"
+    assert clean_name("Elaine S. Kusel esk@example.com") == "Elaine S. Kusel"

@@ -35,6 +35,7 @@ from casefile.kernel.records import (
 )
 from ingest.desk import DESK, from_json, is_current, read_desk, to_json
 from ingest.people import canonical, is_law, is_organisation, role_kind
+from ingest.quotes import is_statement
 
 log = logging.getLogger(__name__)
 
@@ -127,13 +128,18 @@ class CaseDesk:
 
     # -- the rows ----------------------------------------------------------------------
 
-    def quotes(self, who: str | None = None) -> list[QuoteRow]:
-        """Every quotation of the case, in document order; only `who`'s when given."""
+    def quotes(self, who: str | None = None, phrases: bool = False) -> list[QuoteRow]:
+        """Every quotation of the case, in document order; only `who`'s when given. One- and
+        two-word quotations (a scare quote, a term, a redaction blank) are nobody's statement
+        and are not listed; `phrases` keeps them, for a question about how someone put it
+        ("How did X describe the subpoenas?" "a “fishing expedition”")."""
         self._refresh()
         names = self._name_index()
         rows = []
         for doc_id, desk in self._desks.items():
             for quote in desk.quotes:
+                if not phrases and not is_statement(quote.text):
+                    continue
                 speaker = names.get(quote.speaker, quote.speaker)
                 if who and not _matches(who, speaker):
                     continue

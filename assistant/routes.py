@@ -122,9 +122,9 @@ def desk_answer(question: str, desk: CaseDesk, vectors: SentenceEmbeddingCache) 
 def _quotes(question: str, who: str, desk: CaseDesk, vectors: SentenceEmbeddingCache) -> list[Span]:
     holders = desk.holders(who)  # "Baldoni's lawyer": whoever the documents say that is
     rows = (
-        [row for person in holders for row in desk.quotes(person.name)]
+        [row for person in holders for row in desk.quotes(person.name, phrases=True)]
         if holders
-        else desk.quotes(who)
+        else desk.quotes(who, phrases=True)
     )
     if not rows:
         return []

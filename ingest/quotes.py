@@ -3,8 +3,9 @@
 Quotations are found between curly or straight quotation marks; one that runs over several
 paragraphs as news copy sets it (an opening mark at each paragraph, a closing one only at
 the end) is kept as one, and one split by its attribution ("...," X said. "...") has one
-speaker. One- and two-word quotations (scare quotes, terms) and redaction blanks are not
-listed: they are not anybody's statement.
+speaker. One- and two-word quotations (scare quotes, terms) and redaction blanks are kept
+with the rest but are not anybody's statement (`is_statement`): the desk's listings leave them
+out.
 
 The speaker comes from the dependency parse of the sentence around the quotation (spaCy,
 see ingest/nlp.py): the subject of the verb of saying that governs the quotation or that
@@ -133,8 +134,7 @@ def quotes_in(doc_id: str, text: str) -> list[Quote]:
             speaker, role, said_at = previous.speaker, previous.role, previous.said_at
             inferred = True
         found.append(Quote(doc_id, start, end, text[start:end], speaker, role, inferred, said_at))
-    listed = [q for q in found if is_statement(q.text)]
-    return _full_names(listed, text, known)
+    return _full_names(found, text, known)
 
 
 def is_statement(quoted: str) -> bool:
@@ -271,12 +271,35 @@ def _attribution(
     if said is None:
         return "", "", False, None
     (who_start, who_end), apposition = said
+    named = _named_in_apposition(text, who_start, who_end, apposition, known)
+    if named is not None:  # "Baldoni’s lawyer, Bryan Freedman, slammed …"
+        return named
     speaker, role, inferred, said_at = _resolve(
         text, quotations, text[who_start:who_end], who_start, start, known
     )
     if speaker and not role and apposition and PERSON_NOUNS.search(text[slice(*apposition)]):
         role = _tidy_role(text[slice(*apposition)])
     return speaker, role, inferred, said_at
+
+
+def _named_in_apposition(
+    text: str,
+    who_start: int,
+    who_end: int,
+    apposition: tuple[int, int] | None,
+    known: frozenset[str],
+) -> tuple[str, str, bool, tuple[int, int] | None] | None:
+    """A role as subject with a person's name beside it ("Baldoni’s lawyer, Bryan Freedman,
+    said"): the person speaks, in that role."""
+    who = text[who_start:who_end]
+    if apposition is None or not PERSON_NOUNS.search(who):
+        return None
+    start, end = apposition
+    people = [n for n in names(text[start:end], known) if is_person(n.text)]
+    if not people:
+        return None
+    first = people[0]
+    return first.text, _tidy_role(who), False, (start + first.start, start + first.end)
 
 
 # -- the parse: who says a quotation ----------------------------------------------------------

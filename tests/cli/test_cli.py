@@ -129,10 +129,10 @@ def test_the_desk_commands_print_cited_tables(tmp_path):
     run = [sys.executable, "-m", "casefile.cli"]
     subprocess.run([*run, "ingest", str(SEED)], env=env, check=True, capture_output=True)
     quotes = subprocess.run(
-        [*run, "quotes", "--who", "Freedman"], env=env, capture_output=True, text=True
+        [*run, "quotes", "--who", "Uthe"], env=env, capture_output=True, text=True
     )
-    assert quotes.returncode == 0 and "fishing expedition" in quotes.stdout
-    assert "Bryan Freedman" in quotes.stdout and SEED.name[:12] in quotes.stdout
+    assert quotes.returncode == 0 and "They need to settle" in quotes.stdout
+    assert "Adrienne Uthe" in quotes.stdout and SEED.name[:12] in quotes.stdout
     timeline = subprocess.run([*run, "timeline", "--json"], env=env, capture_output=True, text=True)
     rows = json.loads(timeline.stdout)
     assert rows[0]["date"] == "2023-05-25" and rows[0]["doc_id"]

@@ -3,7 +3,7 @@
 import pytest
 
 from ingest.loaders import parse_document
-from ingest.quotes import quotes_in
+from ingest.quotes import is_statement, quotes_in
 from tests.conftest import SEED
 
 
@@ -72,12 +72,14 @@ def test_a_quote_split_by_its_attribution_has_one_speaker():
     assert [q.speaker for q in quotes_in("d", text)] == ["Maria Chen", "Maria Chen"]
 
 
-def test_scare_quotes_and_redaction_blanks_are_not_listed(seed_quotes):
+def test_scare_quotes_and_redaction_blanks_are_nobodys_statement(seed_quotes):
     quotes, _ = seed_quotes
-    # "Baldoni's lawyer, Bryan Freedman, slammed the move as a “fishing expedition.”"
-    assert not [q for q in quotes if "fishing expedition" in q.text]
+    # "Baldoni's lawyer, Bryan Freedman, slammed the move as a “fishing expedition.”": kept,
+    # with its speaker, for "How did he describe it?", but not a statement to list.
+    (phrase,) = [q for q in quotes if "fishing expedition" in q.text]
+    assert phrase.speaker == "Bryan Freedman" and not is_statement(phrase.text)
     text = "The memo, marked “confidential,” named “_____” as the buyer and “[REDACTED]” too.\n"
-    assert quotes_in("d", text) == []
+    assert not any(is_statement(q.text) for q in quotes_in("d", text))
 
 
 def test_the_subject_of_the_verb_of_saying_speaks_and_its_apposition_is_the_role():

@@ -1,5 +1,6 @@
 """What a court filing says about itself: the ECF header stamped on its pages, the court
-and the case name in its caption, the document's own heading, the date it was filed.
+and the case name in its caption (its heading is read by `headings`, its date by
+`document_dates`), and the case a PACER docket report is of.
 
 The patterns are those of US court documents in general (CM/ECF headers of district and
 appellate courts, captions with "v." between the parties, clerks' FILED stamps); none is
@@ -8,12 +9,25 @@ tied to a court, a party or a case.
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from casefile.kernel.records import Docket
+from ingest.document_dates import iso_date
+from ingest.headings import document_kind, heading_of
+from ingest.party_names import (
+    PARTY_ROLE,
+    SMALL_WORDS,
+    is_role,
+    mostly_capitalised,
+    proper_case,
+    short_name,
+    shouted,
+    spellings,
+    title_case,
+)
 
 # District: "Case 1:12-cv-05708-ER Document 11 Filed 09/27/13 Page 3 of 15"
 DISTRICT_STAMP = re.compile(
@@ -28,43 +42,30 @@ APPELLATE_STAMP = re.compile(r"Case:\s*(?P<case>\d{2}-\d{3,6})(?P<rest>.{0,120})
 _ENTRY = re.compile(r"(?:DktEntry|Document)\s*:\s*(?P<entry>[\w.-]+)", re.IGNORECASE)
 _STAMP_DATE = re.compile(r"(?:Date Filed:\s*|,\s*)(?P<date>\d{1,2}/\d{1,2}/\d{4})", re.IGNORECASE)
 
-_MONTH = (
-    r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
-    r"|Sept?(?:ember)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
-)
-_DATE_TEXT = (
-    rf"(?:{_MONTH}\s+\d{{1,2}},?\s+\d{{4}}|\d{{1,2}}\s+{_MONTH}\s+\d{{4}}"
-    r"|\d{1,2}/\d{1,2}/\d{2,4})"
-)
-# "Filed 11 February 2022", "FILED Jul 31, 2019", "Date Filed: 03/16/2022", "filed March 16, 2022"
-FILED = re.compile(rf"\bfiled:?\s*(?P<date>{_DATE_TEXT})", re.IGNORECASE)
-# A signature date closes orders: "Dated: 8/23/05", "Dated: June 30, 2020"
-DATED = re.compile(rf"\bDated:?\s*(?P<date>{_DATE_TEXT})", re.IGNORECASE)
-
 _COURT_WORDS = re.compile(r"\b(court|board|tribunal|commission)\b", re.IGNORECASE)
 _COURT_CONTINUES = re.compile(
     r"^(?:for|of|in)\b|^(?:(?:northern|southern|eastern|western|central|middle)\s+)?district of\b",
     re.IGNORECASE,
 )
-# A document's own heading names its kind: "ORDER DENYING MOTION TO QUASH", "OPINION".
-DOCUMENT_KIND = re.compile(
-    r"^(?:(?:MEMORANDUM|AMENDED|SECOND|FIRST|FINAL|PROPOSED|JOINT|STIPULATED|EMERGENCY|"
-    r"UNPUBLISHED|PUBLISHED|PER CURIAM|SUMMARY|PARTIAL)\s+)*"
-    r"(?:OPINION|ORDER|JUDGMENT|MOTION|MEMORANDUM|DECISION|BRIEF|COMPLAINT|PETITION|NOTICE|"
-    r"STIPULATION|DECLARATION|AFFIDAVIT|REPORT AND RECOMMENDATION|VERDICT|SUBPOENA|ANSWER|"
-    r"APPLICATION|REQUEST|RESPONSE|REPLY|OBJECTION|TRANSCRIPT|INDICTMENT|SENTENCING|"
-    r"FINDINGS|MANDATE|CERTIFICATE|SUMMONS|WARRANT)\b",
+# Lines of a caption that name the court or its seat, never a party.
+_COURT_LINE = re.compile(r"\b(?:court|tribunal|division|circuit)\b", re.IGNORECASE)
+_VERSUS = re.compile(r"(?:^|\s)(v\.|vs\.|versus)(?:\s|$)", re.IGNORECASE)
+# Where the first party's name ends: the next party, "et al.", a capacity, an apposition
+# ("An Arizona corporation"), a trade name ("d/b/a"), a citation (", 403 US 15") or a
+# source (" - Supreme Court 1971").
+_FIRST_PARTY_ENDS = re.compile(
+    r";|,?\s+et\s*al\b|,\s+(?:in\s+(?:his|her|their|its)|individually|as\s+|on\s+behalf\b)"
+    r"|,?\s+and\s+(?=[A-Z])|,?\s+and$"
+    r"|,\s+(?=[A-Z]{3,}\b)(?!(?:LLC|INC|LLP|LTD|CORP|CO|PLLC|PC|PA|NA)\b)"
+    r"|(?i:,\s+an?\s)|(?i:,?\s+[adf]/[bk]/a\b)|,\s+(?=\d)|\s[–—-]\s"
 )
-_VERSUS = re.compile(r"^(?:v\.?|vs\.?|versus)$", re.IGNORECASE)
-_PARTY_ROLE = re.compile(
-    r"[,;]?\s*(?:et al\.?,?\s*)?(?:individually and on behalf of.*)?$|"
-    r"\b(?:Plaintiffs?|Defendants?|Appellants?|Appellees?|Petitioners?|Respondents?|Movants?|"
-    r"Intervenors?|Claimants?|Employers?|Employees?)\b.*$",
-    re.IGNORECASE,
-)
-_SMALL_WORDS = frozenset(
-    "a an and as at by for from in of on or the to v. vs. with ex rel. et al. al.,".split()
-)
+# Lines that a caption's parties never are: a judge's, a lawyer's, the court's.
+_NOT_A_PARTY = re.compile(r"\b(?:honorable|hon\.|judge|presiding|bar\s+no)\b|@", re.IGNORECASE)
+_NUMBER_LINE = re.compile(r"\bNos?\b\.?\s*:?\s*(?:[A-Z]{1,5}\s)?[\w:.()-]{0,12}\d", re.I)
+_LEGAL_FORM_START = re.compile(r"^(?:inc|corp|llc|l\.l\.c|ltd|co|n\.a|l\.p|llp)\b\.?,?", re.I)
+# Field labels of a form's header ("Case No. … Date January 15, 2019 Title A v. B").
+_FORM_FIELD = re.compile(r"(?<=\S)\s+(?=(?:Date|Title)\s[A-Z0-9])")
+_ABBREVIATIONS = frozenset("co corp inc ltd jr sr st bros assn".split())
 
 
 @dataclass(frozen=True)
@@ -76,7 +77,10 @@ class Caption:
     kind: str = ""
 
     def title(self) -> str:
-        """ "Case name — Kind", or whichever of the two is known."""
+        """ "Gray v. Hudson — Final Pretrial Conference Order", or the case name alone; ""
+        without a case name (a kind alone, "Order", names no document)."""
+        if not self.case_name:
+            return ""
         return " — ".join(part for part in (self.case_name, self.kind) if part)
 
 
@@ -103,59 +107,64 @@ def read_stamps(lines: Sequence[str]) -> Docket:
     return Docket()
 
 
-def read_caption(paragraphs: Sequence[str]) -> Caption:
-    """The court, the case name and the document's kind from the first page's paragraphs
-    (in reading order, furniture already removed)."""
+def read_caption(paragraphs: Sequence[str], running_heads: Sequence[str] = ()) -> Caption:
+    """The court, the short case name and the document's kind from the first page's
+    paragraphs (in reading order, furniture already removed); `running_heads`, the first
+    page's furniture, give the kind when the page itself names none (court minutes)."""
     cells = _caption_cells(paragraphs)
-    return Caption(court=_court(cells), case_name=_case_name(cells), kind=_kind(cells))
+    spelled = spellings(cells[:60])
+    kind = document_kind(cells) or document_kind(_caption_cells(running_heads))
+    return Caption(court=_court(cells), case_name=_case_name(cells, spelled), kind=kind)
 
 
-_REGISTRANT = re.compile(r"\(\s*exact\s+name\s+of\s+registrant", re.I)
-_SEC_FORM = re.compile(
-    r"^\s*FORM\s+(?P<form>\d{1,2}-[A-Z]{1,2}(?:/A)?|[A-Z]-\d{1,2}|DEF\s+14A|6-K)\b"
+def title_from_file_name(path: Path) -> str:
+    """A readable title from a file's name, for a filing whose caption cannot be read:
+    "allcare_ipa_v_ironshore_2020_complaint.pdf" -> "Allcare Ipa v. Ironshore 2020 Complaint"."""
+    words = [word for word in re.split(r"[\s_]+", path.stem) if word]
+    return " ".join(
+        "v." if word.lower() in ("v", "vs") else word[:1].upper() + word[1:] for word in words
+    )
+
+
+_REPORT_CAPTION = re.compile(
+    r"^(?P<case>\d{1,2}:\d{2}-[a-z]{2,4}-\d{3,6}(?:-[A-Z]{1,5})*)\s+(?P<name>\S.*)$"
 )
+_REPORT_FIELD = re.compile(r"^Date (?:filed|terminated|of last filing):", re.IGNORECASE)
+_LAST_FILING = re.compile(r"^Date of last filing:\s*(?P<date>\S+)", re.IGNORECASE)
 
 
-def filing_title(paragraphs: Sequence[str]) -> str:
-    """ "Costco Wholesale Corporation — Form 8-K" from an SEC filing's cover page: the
-    registrant is the line above "(Exact name of registrant as specified in its charter)"."""
-    form = ""
-    for index, paragraph in enumerate(paragraphs[:60]):
-        found = _SEC_FORM.match(paragraph)
-        if found and not form:
-            form = found.group("form")
-        marker = _REGISTRANT.search(paragraph)
-        if marker:
-            name = paragraph[: marker.start()].strip() or (
-                paragraphs[index - 1].strip() if index else ""
-            )
-            if not name or len(name) > 120:
-                return ""
-            return " — ".join(p for p in (_title_case(name), f"Form {form}" if form else "") if p)
-    return ""
+def read_docket_report(blocks: Sequence[str]) -> tuple[str, str]:
+    """(title, date) of a CM/ECF docket report saved from PACER, or ("", "") for any other
+    page: "TCL Communication Technology Holdings v. Ericsson — Docket Report", dated the day
+    it was run (its transaction receipt), else by its "Date of last filing"."""
+    head = next((m for block in blocks[:20] if (m := _REPORT_CAPTION.match(block))), None)
+    if head is None or not any(_REPORT_FIELD.match(block) for block in blocks[:40]):
+        return "", ""
+    pieces = _VERSUS.split(head.group("name"), maxsplit=1)
+    if len(pieces) != 3 or not (_party(pieces[0]) and _party(pieces[2])):
+        return "", ""
+    case_name = f"{_cited(_party(pieces[0]), {})} v. {_cited(_party(pieces[2]), {})}"
+    date = ""
+    for index, block in enumerate(blocks):
+        if block.strip().lower() == "transaction receipt" and index + 1 < len(blocks):
+            date = iso_date(blocks[index + 1].split()[0]) or ""
+    last = next((m for block in blocks[:40] if (m := _LAST_FILING.match(block))), None)
+    if not date and last:
+        date = iso_date(last.group("date")) or ""
+    return f"{case_name} — Docket Report", date
 
 
 def _caption_cells(paragraphs: Sequence[str]) -> list[str]:
-    """Paragraphs split at the ":" or ")" rules that divide a caption's columns, and without
-    the rules themselves ("______", ":" alone)."""
+    """Paragraphs split at the ":" or ")" rules that divide a caption's columns and at the
+    fields of a form's header, without the rules themselves ("______", ":" alone)."""
     cells = []
     for paragraph in paragraphs:
         for cell in re.split(r"\s+[:)]\s+|\s+[:)]$|^[:)]\s+", paragraph):
-            cell = re.sub(r"_{3,}|^\W+$", "", cell).strip()
-            if cell:
-                cells.append(cell)
+            for field in _FORM_FIELD.split(cell):
+                field = re.sub(r"_{3,}|^\W+$", "", field).strip()
+                if field:
+                    cells.append(field)
     return cells
-
-
-def filed_date(text: str) -> str:
-    """The date a document says it was filed ("FILED Jul 31, 2019"), or its signature date."""
-    for pattern in (FILED, DATED):
-        match = pattern.search(text)
-        if match:
-            found = iso_date(match.group("date"))
-            if found:
-                return found
-    return ""
 
 
 def _court(paragraphs: Sequence[str]) -> str:
@@ -163,142 +172,160 @@ def _court(paragraphs: Sequence[str]) -> str:
         words = paragraph.split()
         if not (2 <= len(words) <= 14) or not _COURT_WORDS.search(paragraph):
             continue
-        if not (paragraph.isupper() or paragraph.istitle() or _mostly_capitalised(words)):
+        if not (paragraph.isupper() or paragraph.istitle() or mostly_capitalised(words)):
             continue
-        name = paragraph
+        name = title_case(re.sub(r"^\s*in the\s+", "", paragraph, flags=re.IGNORECASE))
         following = paragraphs[index + 1] if index + 1 < len(paragraphs) else ""
         if following and _COURT_CONTINUES.match(following) and len(following.split()) <= 10:
-            joiner = " for the " if following.lower().split()[0] not in ("for", "of", "in") else " "
-            name = f"{name}{joiner}{following}"
-        name = re.sub(r"^\s*in the\s+", "", name, flags=re.IGNORECASE).strip(" ,.")
-        return _title_case(name)
+            following = title_case(following)
+            if following.lower().split()[0] in ("for", "of", "in"):
+                following = following[0].lower() + following[1:]
+            elif not re.search(r"\b(?:for|of|in)(?: the)?$", name, flags=re.IGNORECASE):
+                following = f"for the {following}"
+            name = f"{name} {following}"
+        return name.strip(" ,.")
     return ""
 
 
-def _mostly_capitalised(words: list[str]) -> bool:
-    significant = [w for w in words if w.lower() not in _SMALL_WORDS]
-    return bool(significant) and sum(w[:1].isupper() for w in significant) >= 0.8 * len(significant)
-
-
-def _case_name(paragraphs: Sequence[str]) -> str:
-    """ "First party v. Second party" from the caption's parties around a "v."."""
-    for index, paragraph in enumerate(paragraphs[:40]):
-        pieces = re.split(r"(?:^|\s)(v\.|vs\.|versus)(?:\s|$)", paragraph, maxsplit=1, flags=re.I)
-        if len(pieces) == 3 and pieces[0].strip() and pieces[2].strip():
-            before, after = pieces[0], pieces[2]  # "A, Plaintiff, v. B, Defendant" on one line
-        elif _VERSUS.match(paragraph.strip()) or (len(pieces) == 3 and not pieces[2].strip()):
-            before = pieces[0] if len(pieces) == 3 else ""
-            if not _party(before):  # "Plaintiffs, v.": the party is the paragraph before
-                before = _previous_party(paragraphs, index)
-            after = _next_party(paragraphs, index)
-        else:
-            continue
-        first, second = _party(before), _party(after)
-        if first and second:
-            return f"{first} v. {second}"
+def _case_name(cells: Sequence[str], spelled: dict[str, str]) -> str:
+    """ "Alvarado v. FedEx", "United States v. Roh", "In re Vizio, Inc. Consumer Privacy
+    Litigation": the caption's first "A v. B" or "In re" line, each party by its short name."""
+    for index in range(min(len(cells), 45)):
+        matter = _in_re(cells, index, spelled)
+        if matter:
+            return matter
+        parties = _parties_at(cells, index)
+        if parties:
+            return f"{_cited(parties[0], spelled)} v. {_cited(parties[1], spelled)}"
     return ""
 
 
-def _previous_party(paragraphs: Sequence[str], index: int) -> str:
-    for paragraph in reversed(paragraphs[max(0, index - 3) : index]):
-        if _party(paragraph):
-            return paragraph
-    return ""
+def _cited(party: str, spelled: dict[str, str]) -> str:
+    return proper_case(short_name(party), spelled)
 
 
-def _next_party(paragraphs: Sequence[str], index: int) -> str:
-    for paragraph in paragraphs[index + 1 : index + 4]:
-        if _party(paragraph):
-            return paragraph
-    return ""
+def _in_re(cells: Sequence[str], index: int, spelled: dict[str, str]) -> str:
+    """ "In re X" from an "IN RE: X" caption line (with the capital lines that continue it)."""
+    cell = cells[index]
+    match = re.match(r"in\s+(?:re|the\s+matter\s+of)\b:?\s*", cell, flags=re.IGNORECASE)
+    if not match or index > 30:
+        return ""
+    rest = cell[match.end() :]
+    if not shouted(cell) and (
+        len(cell.split()) > 10
+        or re.search(r"\d", rest)
+        or any(w[:1].islower() and w.lower() not in SMALL_WORDS for w in rest.split())
+    ):
+        return ""  # a sentence or a citation that begins "In re", not a caption
+    lines = [rest]
+    for following in cells[index + 1 : index + 3]:
+        if not _wraps(lines[-1], following):
+            break
+        lines.append(following)
+    name = proper_case(" ".join(lines).strip(" ,.;"), spelled)
+    name = re.sub(r"\b(Inc\.|Corp\.|Ltd\.|LLC),(?=\s)", r"\1", name)
+    return f"In re {name}" if name else ""
 
 
-_FIRST_PARTY_ENDS = re.compile(
-    r";|,?\s+et\s*al\b|,\s+(?:in\s+(?:his|her|their|its)|individually|as\s+)\b|,?\s+and\s+(?=[A-Z])"
-    r"|,\s+(?=[A-Z]{3,}\b)(?!(?:LLC|INC|LLP|LTD|CORP|CO|PLLC|PC|PA|NA)\b)"
-)
+def _parties_at(cells: Sequence[str], index: int) -> tuple[str, str] | None:
+    """The two parties around a "v." in cell `index`: on its own line ("v."), ending the
+    first party's lines ("Plaintiffs, v.") or between both ("A, Plaintiff, v. B")."""
+    pieces = _VERSUS.split(cells[index], maxsplit=1)
+    if len(pieces) != 3:
+        return None
+    before, after = pieces[0].strip(), pieces[2].strip()
+    if before and is_role(before):
+        before = ""
+    first = _lines_above(cells, index, before) if before else _party_before(cells, index)
+    second = after or _party_after(cells, index)
+    if _party(first) and _party(second):
+        return _party(first), _party(second)
+    return None
+
+
+def _party_before(cells: Sequence[str], index: int) -> str:
+    """The first party's caption lines above a "v.", past its role and the case number."""
+    j = index - 1
+    while (
+        j >= 0
+        and index - j <= 4
+        and (is_role(cells[j]) or _is_number(cells[j]) or heading_of(cells[j]))
+    ):
+        j -= 1
+    if j < 0 or index - j > 4 or not _party(cells[j]):
+        return ""
+    return _lines_above(cells, j, cells[j])
+
+
+def _lines_above(cells: Sequence[str], index: int, last_line: str) -> str:
+    """A party's name ending with `last_line` (in cell `index`), with the caption lines
+    above it that it continues (a long name in capitals takes several)."""
+    lines = [last_line]
+    while len(lines) < 3 and index > 0 and _wraps(cells[index - 1], lines[0]):
+        index -= 1
+        lines.insert(0, cells[index])
+    return " ".join(lines)
+
+
+def _party_after(cells: Sequence[str], index: int) -> str:
+    """The second party's caption lines below a "v.", past a case number beside it."""
+    j = index + 1
+    while j < len(cells) and j - index <= 3 and _is_number(cells[j]):
+        j += 1
+    if j >= len(cells) or not _party(cells[j]):
+        return ""
+    lines = [cells[j]]
+    while len(lines) < 3 and j + 1 < len(cells) and _wraps(lines[-1], cells[j + 1]):
+        j += 1
+        lines.append(cells[j])
+    return " ".join(lines)
+
+
+def _wraps(upper: str, lower: str) -> bool:
+    """Whether caption line `lower` continues the name on `upper`: both in capitals and
+    `upper` unfinished (no closing comma or stop), or `lower` starting with a legal form
+    ("INC., d/b/a …")."""
+    for line in (upper, lower):
+        if is_role(line) or _is_number(line) or heading_of(line) or _VERSUS.search(line):
+            return False
+        if _COURT_LINE.search(line) or _COURT_CONTINUES.match(line):
+            return False
+    if _LEGAL_FORM_START.match(lower):
+        return True
+    unfinished = not upper.rstrip().endswith((",", ".", ";", ":", ")"))
+    return unfinished and shouted(upper) and shouted(lower.split(",")[0])
+
+
+def _is_number(text: str) -> bool:
+    return bool(_NUMBER_LINE.search(text)) and len(text.split()) <= 8
 
 
 def _party(text: str) -> str:
-    """The first party's name as the caption gives it, without roles, "et al." and the
-    other parties."""
-    name = _PARTY_ROLE.sub("", text.strip()).strip(" ,;.—–-")
+    """The first party's name as the caption gives it, without roles, "et al.", the other
+    parties and a form's "Title" label; "" for a line that is no party's."""
+    name = text.strip()
+    label = re.match(r"(?:Case )?(?:Title|Caption):?\s+", name)
+    if label and shouted(name[label.end() :]):
+        name = name[label.end() :]
+    words = name.split()
+    while words and re.search(r"\d", words[0]) and re.search(r"[-:]", words[0]):
+        words.pop(0)  # the case number printed beside the party ("SACR-14-00167 JOSEPH ROH")
+    name = PARTY_ROLE.sub("", " ".join(words)).strip(" ,;—–-")
     name = _FIRST_PARTY_ENDS.split(name, maxsplit=1)[0].strip(" ,;")
-    name = re.sub(r"[\W_]+$", "", name)  # rules and brackets of the caption, OCR specks
+    name = re.sub(r"[^\w.’']+$", "", name)  # rules and brackets of the caption, OCR specks
+    last = name.split()[-1] if name else ""
+    if (
+        last.endswith(".")
+        and last.rstrip(".").lower() not in _ABBREVIATIONS
+        and not re.fullmatch(r"(?:[A-Za-z]\.)+", last)
+    ):
+        name = name.rstrip(".")
     if not name or len(name.split()) > 10 or not re.search(r"[A-Za-z]{2}", name):
+        return ""
+    if _NOT_A_PARTY.search(name) or _COURT_LINE.search(name) or _COURT_CONTINUES.match(name):
+        return ""
+    if heading_of(name):
         return ""
     if re.search(r"\bNos?\.\s*\S*\d", name) or sum(c.isdigit() for c in name) > len(name) / 4:
         return ""  # a case number beside the parties, not a party
-    if _shouted(name):
-        return _title_case(name)
-    # "Andrew COUTURE": case-law collections set surnames in capitals.
-    return " ".join(
-        _title_case(word) if len(word.strip(",.")) > 3 and word.isupper() else word
-        for word in name.split()
-    )
-
-
-def _kind(paragraphs: Sequence[str]) -> str:
-    """The document's heading ("ORDER DENYING MOTION TO QUASH SUBPOENA"), with the capital
-    lines that continue it."""
-    for index, paragraph in enumerate(paragraphs[:40]):
-        text = paragraph.strip()
-        if DOCUMENT_KIND.match(text) and (_shouted(text) or len(text.split()) <= 3):
-            for following in paragraphs[index + 1 : index + 6]:
-                if not _shouted(following) or _COURT_WORDS.search(following):
-                    break
-                text = f"{text} {following.strip()}"
-            words = text.split()
-            short = " ".join(words[:16]) + ("…" if len(words) > 16 else "")
-            return _title_case(short)
-    return ""
-
-
-def _shouted(text: str) -> bool:
-    letters = [c for c in text if c.isalpha()]
-    return bool(letters) and sum(c.isupper() for c in letters) >= 0.8 * len(letters)
-
-
-def _title_case(text: str) -> str:
-    """ "UNITED STATES DISTRICT COURT FOR THE NORTHERN DISTRICT" -> "United States District
-    Court for the Northern District"; text that is not mostly capitals is left as written."""
-    if not _shouted(text):
-        return text
-    words = []
-    for position, word in enumerate(text.lower().split()):
-        if position and word in _SMALL_WORDS:
-            words.append(word)
-        elif re.fullmatch(r"(?:[a-z]\.){2,}[,]?|(?:llc|llp|pllc|ii|iii|iv)[,.]?", word):
-            words.append(word.upper())
-        elif re.fullmatch(r"ma?c[a-z]{3,}[,.]?", word) and word[:3] != "mac":
-            words.append("Mc" + word[2:].capitalize())  # "McCRIMMON" -> "McCrimmon"
-        else:
-            words.append("-".join(part[:1].upper() + part[1:] for part in word.split("-")))
-    return " ".join(words)
-
-
-# The forms courts print most; anything else goes to dateparser (slower to load).
-_FORMATS = ("%m/%d/%Y", "%m/%d/%y", "%B %d, %Y", "%b %d, %Y", "%b. %d, %Y", "%d %B %Y", "%B %d %Y")
-
-
-@functools.cache
-def iso_date(text: str) -> str | None:
-    """A date as written in a US filing ("09/27/13", "Jul 31, 2019", "11 February 2022")
-    as YYYY-MM-DD, or None when it is not a date."""
-    from datetime import datetime
-
-    cleaned = re.sub(r"\s+", " ", text.strip(" .,"))
-    cleaned = re.sub(r"^Sept\b", "Sep", cleaned)
-    for form in _FORMATS:
-        try:
-            return datetime.strptime(cleaned, form).date().isoformat()
-        except ValueError:
-            continue
-    import dateparser
-
-    parsed = dateparser.parse(
-        text,
-        languages=["en"],
-        settings={"DATE_ORDER": "MDY", "PREFER_DAY_OF_MONTH": "first", "STRICT_PARSING": True},
-    )
-    return parsed.date().isoformat() if parsed else None
+    return name

@@ -57,26 +57,36 @@ def load_text(path: Path, data: bytes, options: LoadOptions) -> ParsedDocument:
         # A court record in plain text keeps its capital lines (the caption, "IT IS SO
         # ORDERED.", the judge's name under the signature) and is titled by its caption.
         from ingest import docket
+        from ingest.document_dates import document_date
 
         text = clean_news_text(raw, drop_uppercase_lines=False)
         caption = docket.read_caption(lines[:40])
-        filed = docket.filed_date("\n".join(lines[:40] + lines[-15:]))
+        stamped = docket.read_stamps(lines)
+        filed = document_date(lines[:40], "\n".join(lines), stamped.filed)
         return ParsedDocument(
             text=text,
             kind=kind,
-            title=caption.title() or title_from_text(text, path),
+            title=caption.title() or docket.title_from_file_name(path),
             date=filed or None,
-            docket=Docket(court=caption.court, filed=filed),
+            docket=replace(stamped, court=caption.court, filed=filed),
         )
     text = clean_news_text(raw, drop_uppercase_lines=options.drop_uppercase_lines)
     return ParsedDocument(text=text, kind=kind, title=title_from_text(text, path))
 
 
 def load_html(path: Path, data: bytes, options: LoadOptions) -> ParsedDocument:
+    from ingest import docket
+    from ingest.html import html_blocks
     from ingest.html import load_html as read_html
 
     _reject_binary(path, data)
     parsed = read_html(path, data, options.drop_uppercase_lines)
+    if parsed.docket == Docket():
+        # A docket report saved from PACER is a table, not a court record's text: its
+        # page title is the site's ("CM/ECF - …"); its caption line names the case.
+        title, date = docket.read_docket_report(html_blocks(path, data))
+        if title:
+            parsed = replace(parsed, title=title, date=date or parsed.date)
     return parsed if parsed.title else replace(parsed, title=title_from_text(parsed.text, path))
 
 

@@ -19,7 +19,9 @@ from typing import TYPE_CHECKING
 from casefile.kernel.errors import EmptyDocument, OcrUnavailable, PageUnavailable, UnreadableFile
 from casefile.kernel.records import Docket, ParsedDocument
 from ingest import docket as dockets
+from ingest.document_dates import document_date
 from ingest.layout import Box, Line, Page, lay_out
+from ingest.sec_filings import filing_title
 
 if TYPE_CHECKING:
     from PIL.Image import Image
@@ -80,24 +82,28 @@ def load_pdf(path: Path, data: bytes, options: PdfOptions = PdfOptions()) -> Par
     stamps = [text for _, text in laid.furniture]
     stamped = dockets.read_stamps(stamps)
     first = list(laid.first_page)
-    caption = dockets.read_caption(first)
-    filed = (
-        stamped.filed or dockets.filed_date("\n".join(first[:40])) or dockets.filed_date(laid.text)
-    )
+    caption = dockets.read_caption(first, [text for page, text in laid.furniture if page == 1])
+    date = document_date(first, laid.text, stamped.filed)
+    court_record = bool(caption.court or stamped.case_number)
     docket = Docket(
         court=caption.court,
         case_number=stamped.case_number or _caption_number(first),
         docket_entry=stamped.docket_entry,
-        filed=filed,
+        filed=date if court_record else "",
     )
+    # A court filing's metadata title is a word processor's file name more often than not
+    # ("6-4-19 SACR-14-00167-JVS.ecl"): without a caption its own file name reads better.
     title = (
-        caption.title() or dockets.filing_title(first) or title_meta or _first_line(laid.text, path)
+        caption.title()
+        or filing_title(first)
+        or (dockets.title_from_file_name(path) if court_record else title_meta)
+        or _first_line(laid.text, path)
     )
     return ParsedDocument(
         text=laid.text,
         kind="pdf",
         title=title,
-        date=filed or None,
+        date=date or None,
         pages=laid.pages,
         page_total=len(pages),
         ocr_pages=tuple(ocr_pages),

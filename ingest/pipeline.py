@@ -235,7 +235,17 @@ def _document_lock(case: str, doc_id: str) -> threading.Lock:
 # Bumped when a format's reading changes, so the next ingest re-processes those files only.
 # pdfium-4: SEC cover-page titles; word positions and the original file kept for the page view.
 # pdfium-5: a scanned page under a text banner (an ECF line over the scan) is read by OCR.
-READER_VERSIONS = {".pdf": "pdfium-5"}
+# pdfium-6, html-1, text-1: court records titled from their caption as reporters write case
+#   names ("Gray v. Hudson — Order …"), dated by document_dates' stated rule; SEC registrants
+#   in proper case; PACER docket reports titled by their case.
+READER_VERSIONS = {
+    ".pdf": "pdfium-6",
+    ".html": "html-1",
+    ".htm": "html-1",
+    ".txt": "text-1",
+    ".md": "text-1",
+    ".markdown": "text-1",
+}
 
 
 def chunker_signature(settings: IngestSettings, suffix: str = "") -> str:

@@ -6,6 +6,26 @@ from casefile.kernel.errors import EmptyDocument, UnreadableFile, UnsupportedFil
 from ingest.loaders import parse_document
 from tests.documents import HTML_ARTICLE, write_docx, write_encrypted_pdf, write_pdf
 
+CAPTION = [
+    "Jane Q. Advocate (Bar No. 123456)",
+    "ADVOCATE & PARTNERS LLP",
+    "Attorneys for Defendant",
+    "UNITED STATES DISTRICT COURT",
+    "DISTRICT OF ARIZONA",
+    "TOMAS ORTEGA,",
+    "Plaintiff,",
+    "v.",
+    "GREENLEAF FARMS, LLC,",
+    "Defendant.",
+    "Case No. 2:20-cv-00456-ABC",
+    "DEFENDANT’S MOTION TO DISMISS",
+    "Defendant Greenleaf Farms moves to dismiss the complaint for failure to state a claim.",
+    "The motion is set for hearing on May 3, 2021.",
+    "Dated: April 1, 2021",
+    "/s/ Jane Q. Advocate",
+]
+STAMP = "Case 2:20-cv-00456-ABC Document 12 Filed 04/05/21 Page 1 of 1"
+
 
 def parse(path: Path):
     return parse_document(path, path.read_bytes())
@@ -47,6 +67,30 @@ class TestText:
         with pytest.raises(UnreadableFile, match="binary content"):
             parse(path)
 
+    def test_a_court_record_is_titled_by_its_caption_and_dated_by_its_stamp(self, tmp_path):
+        path = tmp_path / "ortega.txt"
+        path.write_text("\n".join([STAMP, *CAPTION]), encoding="utf-8")
+        doc = parse(path)
+        assert doc.title == "Ortega v. Greenleaf Farms — Defendant’s Motion to Dismiss"
+        assert doc.date == "2021-04-05"
+        assert doc.docket.case_number == "2:20-cv-00456-ABC"
+
+    def test_a_court_record_without_a_readable_caption_is_titled_by_its_file_name(self, tmp_path):
+        path = tmp_path / "ortega_v_greenleaf_hearing_notes.txt"
+        lines = [
+            "UNITED STATES DISTRICT COURT",
+            "DISTRICT OF ARIZONA",
+            *CAPTION[12:15],
+            "IT IS SO ORDERED.",
+            "Dated: April 1, 2021",
+            "ANITA B. CRUZ",
+            "United States District Judge",
+        ]
+        path.write_text("\n".join(lines), encoding="utf-8")
+        doc = parse(path)
+        assert doc.title == "Ortega v. Greenleaf Hearing Notes"
+        assert doc.date == "2021-04-01"
+
     def test_unknown_suffix_is_unsupported(self, tmp_path):
         path = tmp_path / "image.png"
         path.write_bytes(b"\x89PNG")
@@ -75,6 +119,26 @@ class TestHtml:
         ):
             assert boilerplate not in doc.text
 
+    def test_a_pacer_docket_report_is_titled_by_its_case(self, tmp_path):
+        path = tmp_path / "docket.html"
+        rows = "".join(
+            f"<tr><td>{n}</td><td>Filed &amp; Entered:</td><td>03/{n:02d}/2019</td>"
+            f"<td>Docket Text: NOTICE of appearance number {n} filed by Plaintiff.</td></tr>"
+            for n in range(1, 8)
+        )
+        path.write_text(
+            "<html><head><title>CM/ECF - District of Arizona-History/Documents Query</title>"
+            "</head><body><div>Query</div><div>Reports</div>"
+            "<h3>2:19-cv-04567-ABC Northwind Traders, Inc. v. Harold P. Finch et al</h3>"
+            "<div>Anita B. Cruz, presiding</div><div>Date filed: 03/01/2019</div>"
+            "<div>Date of last filing: 11/20/2020</div>"
+            f"<table>{rows}</table></body></html>",
+            encoding="utf-8",
+        )
+        doc = parse(path)
+        assert doc.title == "Northwind Traders v. Finch — Docket Report"
+        assert doc.date == "2020-11-20"
+
     def test_tiny_page_falls_back_to_its_visible_text(self, tmp_path):
         path = tmp_path / "tiny.htm"
         path.write_text("<html><body><script>evil()</script><p>Order granted.</p></body></html>")
@@ -98,6 +162,18 @@ class TestPdf:
             assert page.number == number
             assert doc.text[page.start : page.end].startswith(expected)
             assert doc.page_at(page.start) == number
+
+    def test_a_court_filing_is_titled_by_its_caption_not_its_metadata(self, tmp_path):
+        page = "\n".join([*CAPTION, STAMP])
+        path = write_pdf(tmp_path / "mtd.pdf", [page], title="Ortega MTD v3 final.ecl")
+        doc = parse(path)
+        assert doc.title == "Ortega v. Greenleaf Farms — Defendant’s Motion to Dismiss"
+        assert doc.date == doc.docket.filed == "2021-04-05"
+
+    def test_a_filing_without_a_caption_is_titled_by_its_file_name(self, tmp_path):
+        page = "\n".join(["UNITED STATES DISTRICT COURT", *CAPTION[12:], STAMP])
+        path = write_pdf(tmp_path / "ortega_v_greenleaf_exhibit_4.pdf", [page], title="a.ecl")
+        assert parse(path).title == "Ortega v. Greenleaf Exhibit 4"
 
     def test_pdf_without_text_layer_is_reported_as_scanned(self, tmp_path):
         path = write_pdf(tmp_path / "scan.pdf", [None, None])

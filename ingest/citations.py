@@ -17,9 +17,12 @@ CASE = (
     rf"(?:[A-Z][\w.’'&-]*(?:,?\s+{NAME_WORD}){{0,8}}?\s+v\.\s+[^;()“”\"\n]{{1,100}}?"
     rf"|In\s+[Rr]e\s+[A-Z][\w.’'&-]*(?:,?\s+{NAME_WORD}){{0,8}}?)"
 )
-REPORTER = r"\d+\s+[A-Z][\w.]*(?:\s?\d?[a-z]{1,2})?(?:\s+[A-Z][\w.]*)?\s+(?:at\s+)?\d+"
+# A reporter's volume and series ("550 U.S.", "147 Cal. App. 3d", "F. Supp. 2d") before a page
+# or a pin ("at 570", "at *4").
+VOLUME = r"\d+\s+[A-Z][\w.]*(?:\s+(?:[A-Z][\w.]*|\d(?:d|th|st|nd|rd)\b)){0,3}"
+REPORTER = rf"{VOLUME}\s+(?:at\s+)?\*?\d+"
 # A reporter cite, or an unreported decision's database cite ("No. CV 17-7435, 2018 WL 4945643").
-CITE = rf"(?:No\.\s[^,;()\n]{{1,40}},\s+)?(?:{REPORTER}|\d{{4}}\s+WL\s+\d+)"
+CITE = rf"(?:No\.\s[^,;\n]{{1,40}},\s+)?(?:{REPORTER}|\d{{4}}\s+WL\s+\d+)"
 ANY_CASE = re.compile(rf"(?P<case>{CASE}),\s+{CITE}")
 # "Gant, 129 S. Ct. at 1714", "Comcast Corp., 569 U.S. at 34": a case cited again by its name.
 SHORT_CITE = re.compile(rf"(?P<short>[A-Z][\w.'’&-]+(?:\s+[A-Z][\w.'’&-]+)?),\s+{REPORTER}")

@@ -26,7 +26,7 @@ import re
 
 from casefile.kernel.errors import ModelUnavailable
 from casefile.kernel.records import Quote
-from ingest.citations import ANY_CASE, CASE, CITE, REPORTER, SHORT_CITE
+from ingest.citations import ANY_CASE, CASE, CITE, REPORTER, SHORT_CITE, VOLUME
 from ingest.nlp import Sentence, parse
 from ingest.people import Name, canonical, is_organisation, is_person, known_names, names
 
@@ -87,22 +87,36 @@ _OPENERS = re.compile(
 # pin ("Toshiba Royalty Letter, Decl. of …", "Opp. to MSJ at 13", "1999 Agreement ¶ XVI.A");
 # not a transcript ("Tr."), which records many speakers.
 _RECORD_WORD = r"(?:[A-Z0-9][\w.’'&-]*|to|of|for|re|in|on|and)"
-_RECORD = (
-    rf"(?P<record>(?:[A-Z]|\d{{4}}\s+[A-Z])[\w.’'&-]*(?:\s+{_RECORD_WORD}){{0,6}}?)(?<!Tr\.)"
-    r"(?:\s+\(“[^”\n]{1,40}”\))?(?=,?\s+(?:at\s+\d|¶|§|Ex\.|ECF|Dkt\.|Decl\.))"
+_RECORD_NAME = (
+    rf"(?<!\d\s)(?:[A-Z]|\d{{4}}\s+[A-Z])[\w.’'&-]*(?:\s+{_RECORD_WORD}){{0,6}}?(?<!Tr\.)"
 )
+_RECORD = (
+    rf"(?P<record>{_RECORD_NAME})"
+    r"(?:\s+\(“[^”\n]{1,40}”\))?(?=,?\s+(?:at\s+\d|¶|§|Ex\.|ECF|Dkt\.|(?:[A-Z][\w’'-]*\s+){0,2}Decl\.))"
+)
+# A case cited again by its name alone: "Gant", "San Diego Gas & Elec.".
+_SHORT_NAME = r"[A-Z][\w.'’&-]*(?:\s+(?:[A-Z][\w.'’&-]*|&|of)){0,4}"
 _CITED_AFTER = re.compile(
     r"^[\s.,;:]*(?:\((?:internal|citation|quotation|emphasis|alteration|footnote)[^)]*\)[\s.,]*)*"
     rf"(?:(?P<id>Id\.)|(?P<case>{CASE}),\s+{CITE}"
-    rf"|(?P<short>[A-Z][\w.'’&-]+(?:\s+[A-Z][\w.'’&-]+)?),\s+{REPORTER}"
-    rf"|(?P<code>(?:[A-Z][A-Za-z.&]*\s+){{1,5}}§)|{_RECORD}"
-    r"|(?P<volume>\d+\s+[A-Z][\w.]*(?:\s?\d?[a-z]{1,2})?)\s+at\s+\*?\d)"
+    rf"|(?P<short>{_SHORT_NAME}),\s+{REPORTER}"
+    r"|(?:in\s+violation\s+of\s+)?"  # “carrying a dangerous weapon” in violation of D.C. Code §
+    r"(?P<code>(?:[A-Z][A-Za-z.&]*\s+){1,5}(?:§|amend\.\s*[IVXLC]+|art\.\s*[IVXLC]+))"
+    rf"|{_RECORD}|(?P<volume>{VOLUME})\s+at\s+\*?\d)"
 )
-# “…” inside a parenthetical that follows a case: "Cruz v. Andrews, 364 S.W.3d 817, 823
-# (Tex. 2012) (“…”)", "… (2015) (declining to overrule the holding that “…”)".
+# “…” inside a parenthetical that follows a citation: "Cruz v. Andrews, 364 S.W.3d 817, 823
+# (Tex. 2012) (“…”)", "… (2015) (declining to overrule the holding that “…”)", "id. at 1724
+# (Scalia, J., concurring) (“…”)".
 _CITED_BEFORE = re.compile(
-    rf"(?:(?P<case>{CASE})|(?P<short>[A-Z][\w.'’&-]*[a-z][\w.'’&-]*(?:\s+[A-Z][\w.'’&-]*){{0,2}})),\s+{CITE}(?:,\s*(?:at\s+)?\*?\d+(?:[-–]\d+)?)*(?:\s*\([^()]*\))?\s*"
-    r"\(\s*(?:[a-z][^()“”\"]{0,200}?)?$"
+    rf"(?:(?:(?P<case>{CASE})|(?P<short>[A-Z][\w.'’&-]*[a-z][\w.'’&-]*(?:\s+[A-Z][\w.'’&-]*){{0,2}}))"
+    rf",\s+{CITE}|(?P<id>\b[Ii]d\.)\s+at\s+\*?\d+)(?:[-–]\d+)?"
+    r"(?:,\s*(?:at\s+)?\*?\d+(?:[-–]\d+)?)*"
+    r"(?:\s*\([^()]*\))*\s*\(\s*(?:[^()“”\"]{0,200}?)?$"
+    # the record ("Toshiba MSJ at 11-12 (“…”)") or a reference work ("Black’s Law Dictionary
+    # (11th ed. 2019) (“…”)") before the parenthetical
+    rf"|(?:(?P<record>{_RECORD_NAME})\s+(?:at\s+\d+(?:[-–]\d+)?|¶\s*\d+)(?:,\s*ECF\s+[\d-]+)?"
+    r"|(?P<work>[A-Z][\w’'.&-]*(?:\s+[A-Z][\w’'.&-]*){0,4})\s+\((?:\d+\w*\s+ed\.\s+)?\d{4}\))"
+    r"\s*\(\s*(?:[^()“”\"]{0,200}?)?$"
 )
 
 
@@ -219,7 +233,9 @@ def _continues(text: str, quotations: list[tuple[int, int]], index: int) -> bool
     start, end = quotations[index]
     between = text[previous_end:start]
     if "\n" not in between:
-        return len(between) < 120
+        # "“…,” she said. “…”": a short attribution between, not a citation's parentheses
+        # ("(“…”). The PLRs, however, “…”").
+        return len(between) < 120 and "(" not in between and ")" not in between
     line_start = text.rfind("\n", 0, start) + 1
     line_end = text.find("\n", end)
     line_end = len(text) if line_end < 0 else line_end
@@ -372,6 +388,8 @@ def _subject(
     for _ in range(3):
         for i, other in enumerate(sentence):
             if other.head == word and i != word and other.dep == "nsubj":
+                if other.lemma in ("who", "that", "which") and sentence[word].dep == "relcl":
+                    return _phrase(sentence, sentence[word].head)  # "Alton, who testified"
                 return _phrase(sentence, i)
         if sentence[word].dep != "conj":
             break
@@ -431,9 +449,17 @@ def _cited_authority(text: str, start: int, end: int, para_start: int, para_end:
     stands in a citing parenthetical); "" otherwise."""
     found = _CITED_AFTER.match(text[end : min(para_end, end + 300)])
     if found is None:
-        before = _CITED_BEFORE.search(text[max(para_start, start - 300) : start])
+        # Within the paragraph as printed: a cite may wrap a line ("No.\nCV16…").
+        window_start = max(start - 400, text.rfind("\n\n", 0, start) + 1)
+        before = _CITED_BEFORE.search(text[window_start:start])
         if before is None:
             return ""
+        if before.group("record") or before.group("work"):
+            return _case_name(before.group("record") or before.group("work"))
+        if before.group("id"):
+            return _last_authority(
+                text[max(0, window_start + before.start() - 2000) : window_start + before.start()]
+            )
         return _case_name(before.group("case") or before.group("short"))
     if found.group("id"):  # "Id.": the authority cited last before the quotation
         return _last_authority(text[max(0, start - 2000) : start])

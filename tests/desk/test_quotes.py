@@ -151,6 +151,14 @@ ORDER = (
     "locked trunk or glove box”).\n"
     "The witness testified at the hearing. Hr’g Tr. at 14. The deputy said there were "
     "“other weapons in the car somewhere.” Id. at 15.\n"
+    "The buyer admits the point. See Acme MSJ at 11-12 (“we never examined the ledgers "
+    "ourselves”). The rules, however, “apply to every civil action in this district.”\n"
+    "Final means settled. See Black’s Law Dictionary (11th ed. 2019) (“not open to any "
+    "further appeal”).\n"
+    "He was charged with “carrying a concealed pistol” in violation of D.C. Code § 22-4504(a). "
+    "The Constitution protects “the right of the people to be secure” U.S. CONST. amend. IV.\n"
+    "This was known to Officer Dale Price, who testified that “one weapon usually means "
+    "another.” Tr. 14.\n"
 )
 
 
@@ -164,6 +172,12 @@ ORDER = (
         ("does not reach", "Ortiz v. Hale"),  # a quotation in the case's parenthetical
         # "Id." after a transcript is no case: the sentence says who spoke.
         ("other weapons", "The deputy"),
+        ("never examined", "Acme MSJ"),  # the record before the parenthetical holding it
+        ("apply to every", ""),  # not the parenthetical's: a new sentence, nothing cited
+        ("not open to", "Black’s Law Dictionary"),  # a reference work and its edition
+        ("concealed pistol", "D.C. Code §"),  # "in violation of" the code section
+        ("right of the people", "U.S. CONST. amend. IV"),
+        ("usually means", "Officer Dale Price"),  # "X, who testified that …"
     ],
 )
 def test_a_court_order_quotes_the_record_and_the_cases_it_cites(words, speaker):

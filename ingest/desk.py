@@ -16,6 +16,7 @@ from dataclasses import asdict
 from casefile.kernel.errors import ModelUnavailable
 from casefile.kernel.records import Desk, Event, ParsedDocument, Quote, RoleMention
 from casefile.kernel.text import short_line_runs, split_sentences
+from ingest.appearances import appearances
 from ingest.people import Mentions, clean_name, mention_counts, role_kind, roles_in
 from ingest.quotes import quotes_in
 from ingest.timeline import events_in
@@ -25,7 +26,7 @@ log = logging.getLogger(__name__)
 DESK = "desk"  # the name the desk is stored under beside a document
 # Raised whenever the extraction rules change: a desk made by older rules is made again
 # from the stored text the next time the case's desk is read.
-DESK_VERSION = 10
+DESK_VERSION = 11
 
 
 def read_desk(doc_id: str, text: str, document_date: str | None) -> Desk:
@@ -33,7 +34,8 @@ def read_desk(doc_id: str, text: str, document_date: str | None) -> Desk:
     # Sentences, and runs of short lines: a signature block states a role over two lines.
     units = split_sentences(text) + short_line_runs(text)
     quotes = quotes_in(doc_id, text)
-    roles = roles_in(doc_id, text, units)
+    # The judge, counsel and parties as captions and counsel blocks print them.
+    roles = appearances(doc_id, text) + roles_in(doc_id, text, units)
     # A speaker's role, as the attribution gives it ("former federal prosecutor").
     for quote in quotes:
         if quote.speaker and quote.role and quote.said_at and " and " not in quote.speaker:

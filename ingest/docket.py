@@ -117,6 +117,17 @@ def read_caption(paragraphs: Sequence[str], running_heads: Sequence[str] = ()) -
     return Caption(court=_court(cells), case_name=_case_name(cells, spelled), kind=kind)
 
 
+def caption_parties(paragraphs: Sequence[str]) -> tuple[str, str] | None:
+    """The two parties of a caption's first "A v. B", in full as printed ("DONALD M. LUSNAK",
+    "BANK OF AMERICA, N.A."); None without one."""
+    cells = _caption_cells(paragraphs)
+    for index in range(min(len(cells), 45)):
+        parties = _parties_at(cells, index)
+        if parties:
+            return parties
+    return None
+
+
 def title_from_file_name(path: Path) -> str:
     """A readable title from a file's name, for a filing whose caption cannot be read:
     "allcare_ipa_v_ironshore_2020_complaint.pdf" -> "Allcare Ipa v. Ironshore 2020 Complaint"."""

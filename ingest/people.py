@@ -28,6 +28,7 @@ NOT_NAMES = frozenset(
     Until Though As So Thus Therefore Accordingly Moreover Further Finally Meanwhile Now
     January February March April May June July August September October November December
     Monday Tuesday Wednesday Thursday Friday Saturday Sunday Digital Getty Images Click Watch
+    Honor
     Plaintiff Plaintiffs Defendant Defendants Appellant Appellants Appellee Appellees Court
     Petitioner Respondent Section Rule Id See Cf Page No Nos Chapter Article Exhibit""".split()
 )
@@ -293,11 +294,22 @@ def mention_counts(text: str) -> Mentions:
     full = sorted({n for n, *_ in found if len(n.split()) > 1}, key=len, reverse=True)
     # A party of a cited case ("Comcast Corp., 569 U.S. at 34") is not a person of this one:
     # a name met only inside citations is left out.
-    outside = {canonical(n, full) for n, start, _, _ in found if not _within(start, cited)}
+    # A short name the document defines: "Bank of America, N.A. (“BofA”)".
+    defined = {
+        match.group("alias"): canonical(name, full)
+        for name, _, end, _ in found
+        if (match := _DEFINED.match(text, end, end + 80))
+    }
+    full = sorted({*full, *defined.values()}, key=len, reverse=True)
+
+    def whole_name(name: str) -> str:
+        return defined.get(name) or canonical(name, full)
+
+    outside = {whole_name(n) for n, start, _, _ in found if not _within(start, cited)}
     mentions = Mentions(Counter(), {}, {}, {})
     votes: dict[str, Counter[str]] = {}
     for name, start, end, kind in found:
-        whole = canonical(name, full)
+        whole = whole_name(name)
         if whole not in outside:
             continue
         mentions.counts[whole] += 1
@@ -308,6 +320,13 @@ def mention_counts(text: str) -> Mentions:
     for name, kinds in votes.items():
         mentions.kinds[name] = "law" if is_law(name) else kinds.most_common(1)[0][0]
     return mentions
+
+
+_DEFINED = re.compile(
+    r"(?:,?\s(?:N\.A\.|Inc\.|LLC|L\.L\.C\.|Corp\.|Co\.|Ltd\.|LLP))?"
+    r"[\s.,]{0,3}\((?:the\s+|hereinafter,?\s+|collectively,?\s+)?[“\"]"
+    r"(?P<alias>[A-Z][\w.&’'-]*(?:\s[\w.&’'-]+){0,3})[”\"]\)"
+)
 
 
 def _within(position: int, spans: list[tuple[int, int]]) -> bool:
@@ -336,11 +355,11 @@ def _in_heading(text: str, entity: Entity) -> bool:
     before = text.rfind("\n", max(0, entity.start - 200), entity.start)
     end = entity.start + len(entity.words)
     after = text.find("\n", end, end + 200)
+    if _LEADER.search(text, end, after if after >= 0 else end + 200):
+        return True  # an entry of the table of contents (its dots may run past 200 characters)
     if before < 0 or after < 0:
         return False
     line = text[before + 1 : after]
-    if _LEADER.search(line):
-        return True  # an entry of the table of contents
     words = line.split()
     if len(words) < 3 or len(words) < len(entity.words.split()) + 2:
         return False  # a name on a line of its own is a signature, not a heading
@@ -355,7 +374,8 @@ def _abbreviation(text: str, entity: Entity) -> bool:
     words = entity.words.split()
     if not words:
         return False
-    if " v. " in f" {entity.words} ":
+    in_re = re.search(r"\bIn\s+[Rr]e\s+$", text[max(0, entity.start - 8) : entity.start])
+    if " v. " in f" {entity.words} " or re.match(r"In\s+re\s", entity.words, re.I) or in_re:
         return True
     end = entity.start + len(entity.words.rstrip())
     last = words[-1]
@@ -405,11 +425,30 @@ def clean_name(words: str) -> str | None:
 
 def canonical(name: str, full_names: list[str]) -> str:
     """The full name a short one stands for: "Lively" -> "Blake Lively" when the document
-    (or the case) names exactly one such person; else the name itself."""
+    (or the case) names exactly one such person; "Shawn Nelson" -> "Shawn J. Nelson" and
+    "Bank of America" -> "Bank of America, N.A." (the same name less an initial or a legal
+    form); else the name itself."""
+    key = _name_key(name)
+    same = [f for f in full_names if _name_key(f) == key and len(f.split()) > len(name.split())]
+    if same:
+        return max(same, key=len)
     if len(name.split()) > 1 and name in full_names:
         return name
     last = name.split()[-1]
-    matches = [f for f in full_names if f.split()[-1] == last and f != name]
-    if len({m for m in matches}) == 1:
-        return matches[0]
+    # A surname alone stands for a person; "Bank" alone is no bank in particular.
+    matches = [
+        f for f in full_names if f.split()[-1] == last and f != name and not is_organisation(f)
+    ]
+    if len({_name_key(m) for m in matches}) == 1:
+        return max(matches, key=len)  # "Lusnak": "Donald M. Lusnak" and "Donald Lusnak" alike
     return name
+
+
+_LEGAL_FORMS = frozenset("na inc llc llp lp corp co ltd plc pc pllc".split())
+
+
+def _name_key(name: str) -> tuple[str, ...]:
+    """A name without case, punctuation, initials or a legal form: what makes two forms of
+    it the same."""
+    words = re.findall(r"[a-z0-9’'&-]+", name.lower().replace(".", ""))
+    return tuple(w for w in words if len(w) > 1 and w not in _LEGAL_FORMS)

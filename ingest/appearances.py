@@ -21,6 +21,7 @@ from ingest.party_names import proper_case, shouted
 
 EDGE = 6_000  # characters read at each end of a document
 BLOCK_LINES = 20  # the most lines a counsel block runs to
+ROLE_REACH = 120  # how far after a party's name its role may be printed
 # "Attorneys for Plaintiff and the Proposed Class", "Counsel for Defendants": ends a block.
 _COUNSEL_FOR = re.compile(r"^\s*(?:Attorneys?|Counsel)\s+for\s+(?P<client>[^\n]{2,120}?)\s*$", re.I)
 # "For the Plaintiff:", "FOR THE DEFENDANT:": opens a transcript's block of appearances.
@@ -183,15 +184,20 @@ def person_case(name: str) -> str:
 
 
 def _parties(doc_id: str, opening: str) -> Iterator[RoleMention]:
-    """The caption's parties with the role printed after each ("Plaintiff,", "Defendant.")."""
+    """The caption's parties with the role printed right after each ("Plaintiff,",
+    "Defendant–Appellee."), before the next party; a party without one is just a party."""
     parties = caption_parties(opening.split("\n")[:60])
     if parties is None:
         return
+    spans = []
     for name in parties:
-        first = name.split()[0]
-        at = opening.find(first) if not shouted(name) else opening.upper().find(name.upper())
-        if at < 0:
+        at = opening.upper().find(name.upper())
+        spans.append((at, at + len(name), name))
+    for index, (start, end, name) in enumerate(spans):
+        if start < 0:
             continue
-        after = _PARTY_ROLE.search(opening, at + len(name), at + len(name) + 250)
+        later = [s for s, _, _ in spans[index + 1 :] if s > end]
+        stop = min([end + ROLE_REACH, *later])
+        after = _PARTY_ROLE.search(opening, end, stop)
         role = after.group("role").rstrip("s").lower() if after else ""
-        yield RoleMention(doc_id, at, at + len(name), proper_case(name), "party", role)
+        yield RoleMention(doc_id, start, end, proper_case(name), "party", role)

@@ -17,7 +17,7 @@ from casefile.kernel.errors import ModelUnavailable
 from casefile.kernel.records import Desk, Event, ParsedDocument, Quote, RoleMention
 from casefile.kernel.text import short_line_runs, split_sentences
 from ingest.appearances import appearances
-from ingest.people import Mentions, clean_name, mention_counts, role_kind, roles_in
+from ingest.people import Mentions, clean_name, is_name, mention_counts, role_kind, roles_in
 from ingest.quotes import quotes_in
 from ingest.timeline import events_in
 
@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 DESK = "desk"  # the name the desk is stored under beside a document
 # Raised whenever the extraction rules change: a desk made by older rules is made again
 # from the stored text the next time the case's desk is read.
-DESK_VERSION = 11
+DESK_VERSION = 15
 
 
 def read_desk(doc_id: str, text: str, document_date: str | None) -> Desk:
@@ -49,7 +49,7 @@ def read_desk(doc_id: str, text: str, document_date: str | None) -> Desk:
         dict.fromkeys(
             dataclasses.replace(role, name=name)
             for role in roles
-            if (name := clean_name(role.name)) is not None
+            if (name := clean_name(role.name)) is not None and is_name(name)
         )
     )
     try:

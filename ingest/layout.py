@@ -311,6 +311,11 @@ class Words:
 _DICTIONARY: frozenset[str] | None = None
 
 
+def english_words() -> frozenset[str]:
+    """The bundled spelling dictionary's words, lowercase."""
+    return _dictionary()
+
+
 def _dictionary() -> frozenset[str]:
     global _DICTIONARY
     if _DICTIONARY is None:

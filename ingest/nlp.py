@@ -55,17 +55,16 @@ Sentence = tuple[Word, ...]
 
 @functools.lru_cache(maxsize=2)
 def pipeline(parse: bool = False) -> Language:
-    """The loaded pipeline: the entity recogniser alone, or (`parse`) with the tagger and
-    the dependency parse too."""
+    """The loaded pipeline: the entity recogniser alone, or (`parse`) the tagger, lemmatizer
+    and dependency parse without it."""
     try:
         import spacy
     except ImportError as exc:  # pragma: no cover - a broken install
         raise ModelUnavailable("spaCy is not installed: `make install` installs it") from exc
     # The small model's recogniser has a token encoder of its own: for entities alone the
     # shared one is not run (30% faster, the same entities, measured on court_dev2).
-    keep = {"ner"} | (
-        {"tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer"} if parse else set()
-    )
+    # The parse (for quotations' speakers) has no use for entities: the recogniser is left out.
+    keep = {"tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer"} if parse else {"ner"}
     try:
         nlp = spacy.load(MODEL)
     except OSError as exc:
@@ -94,10 +93,21 @@ def blocks(text: str) -> Iterator[tuple[int, str]]:
             start = brk
 
 
-def entities(text: str, labels: frozenset[str] | None = None) -> list[Entity]:
-    """The named entities of `text` (only those of `labels` when given), in text order."""
+def entities(
+    text: str,
+    labels: frozenset[str] | None = None,
+    regions: Sequence[tuple[int, int]] | None = None,
+) -> list[Entity]:
+    """The named entities of `text` (only those of `labels` when given), in text order;
+    with `regions`, of those stretches of it alone (offsets stay `text`'s)."""
     nlp = pipeline()
-    pieces = [(offset, piece) for offset, piece in blocks(text) if piece.strip()]
+    regions = [(0, len(text))] if regions is None else regions
+    pieces = [
+        (start + offset, piece)
+        for start, end in regions
+        for offset, piece in blocks(text[start:end])
+        if piece.strip()
+    ]
     found: list[Entity] = []
     docs = nlp.pipe((piece for _, piece in pieces), batch_size=32)
     for (offset, _), doc in zip(pieces, docs, strict=True):

@@ -16,7 +16,9 @@ from collections import Counter
 from dataclasses import dataclass
 
 from casefile.kernel.records import RoleMention
+from casefile.kernel.text import split_sentences
 from ingest import citations
+from ingest.docket import caption_parties
 from ingest.legal import statements
 from ingest.nlp import Entity
 
@@ -28,7 +30,7 @@ NOT_NAMES = frozenset(
     Until Though As So Thus Therefore Accordingly Moreover Further Finally Meanwhile Now
     January February March April May June July August September October November December
     Monday Tuesday Wednesday Thursday Friday Saturday Sunday Digital Getty Images Click Watch
-    Honor
+    Honor Neither Nor Either
     Plaintiff Plaintiffs Defendant Defendants Appellant Appellants Appellee Appellees Court
     Petitioner Respondent Section Rule Id See Cf Page No Nos Chapter Article Exhibit""".split()
 )
@@ -142,6 +144,7 @@ def is_organisation(name: str) -> bool:
 # "Texas Insurance Code", "Fair Labor Standards Act": a law is named, not a person.
 LAW_WORDS = re.compile(
     r"\b(?:Code|Act|Statutes?|Constitution|Amendment|Rules?|Regulations?|Treaty|Ordinance)\b"
+    r"|\bLaw$"  # "California Unfair Competition Law", not "Duke Law School"
 )
 
 
@@ -267,7 +270,11 @@ class Mentions:
 
 _NAMED = frozenset({"PERSON", "ORG"})
 # What an entity span may carry that is not the name: "the", a title, a possessive.
-_LEADING = re.compile(r"^(?:(?:the|The|THE)\s+|(?:Mr|Mrs|Ms|Dr|Hon|Judge|Justice)\.?\s+)+")
+_LEADING = re.compile(
+    r"^(?:(?:the|The|THE)\s+|(?:Mr|Mrs|Ms|Dr|Hon|Judge|Justice|Professor|Prof|Officer|Detective|"
+    r"Sergeant|Sgt|Agent|Deputy|Senator|Sen|Rep|Governor|Gov|Chief|Magistrate|District|"
+    r"Circuit)\.?\s+)+"
+)
 
 
 def mention_counts(text: str) -> Mentions:
@@ -279,13 +286,23 @@ def mention_counts(text: str) -> Mentions:
 
     plain = re.sub(r"\([^()\n]{0,80}\)", lambda m: " " * len(m.group(0)), text)
     cited = citations.spans(plain)
+    terms = _defined_terms(text)
+    lowercase_words = set(re.findall(r"(?<= )[a-z]+(?=[ ,.;:])", text))
+    cited_parties = {_name_key(party) for party in citations.cited_parties(plain)}
+    own_parties = " ".join(caption_parties(text.split("\n")[:60]) or ()).lower()
     found: list[tuple[str, int, int, str]] = []
-    for entity in entities(plain, _NAMED):
+    for entity in entities(plain, _NAMED, _may_name(plain, cited)):
         name = clean_name(entity.words)
         if name is None or (entity.label == "ORG" and _alone_on_its_line(plain, entity)):
             continue
-        if _abbreviation(plain, entity) or _contents_line(entity.words):
+        if _abbreviation(plain, entity) or _contents_line(entity.words) or not is_name(name):
             continue
+        if name in terms or _cited_party(name, cited_parties, own_parties):
+            continue
+        if _alone_on_its_line(plain, entity, any_label=True) and _common_words(name):
+            continue  # a heading: "Factual Background", "Conclusion"
+        if " " not in name and name.lower() in lowercase_words:
+            continue  # "Claim", "Insured", "License": a word the document also writes plainly
         if _in_heading(plain, entity):
             continue
         start = entity.start + max(0, entity.words.find(name.split()[0]))
@@ -322,11 +339,114 @@ def mention_counts(text: str) -> Mentions:
     return mentions
 
 
+# A capitalised word inside a sentence (after a lowercase word or a comma), or two together.
+_CANDIDATE = re.compile(r"[a-z,;:)’'”][ \t]+[A-Z]|\b[A-Z][\w.’'-]*[ \t]+[A-Z]")
+
+
+def _may_name(text: str, cited: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The stretches of `text` the recogniser reads: runs of sentences that may hold a name
+    (a capitalised word inside them), outside citations. The rest ("The motion is
+    denied.", "See Smith v. Jones, 12 F.3d 4.") names nobody the desk would list."""
+    regions: list[tuple[int, int]] = []
+    for start, end in split_sentences(text):
+        if not _CANDIDATE.search(text, start, end):
+            continue
+        at = bisect.bisect_right(cited, (start, float("inf"))) - 1
+        if at >= 0 and cited[at][0] <= start and end <= cited[at][1]:
+            continue  # wholly inside a citation
+        if regions and start - regions[-1][1] <= 2 and end - regions[-1][0] < BLOCK:
+            regions[-1] = (regions[-1][0], end)
+        else:
+            regions.append((start, end))
+    return regions
+
+
+BLOCK = 2_000  # the longest run of sentences read as one piece
+
+
 _DEFINED = re.compile(
     r"(?:,?\s(?:N\.A\.|Inc\.|LLC|L\.L\.C\.|Corp\.|Co\.|Ltd\.|LLP))?"
     r"[\s.,]{0,3}\((?:the\s+|hereinafter,?\s+|collectively,?\s+)?[“\"]"
     r"(?P<alias>[A-Z][\w.&’'-]*(?:\s[\w.&’'-]+){0,3})[”\"]\)"
 )
+
+
+# A filing, not a person or an organisation: "Request for Judicial Notice", "Toshiba Royalty
+# Letter", "Docket Text: REPLY …".
+_FILING_WORDS = re.compile(
+    r"\b(?:Letter|Agreement|Amendment|Exhibit|Docket|Declaration|Opposition|Stipulation|Report|"
+    r"Complaint|Motion|Order|Notice|Request|Reply|Brief|Memorandum|Transcript|Judgment|Text|"
+    r"Minutes|Petition|Subpoena|Objection|Counterclaim|Guide|Directive|Application|Response|"
+    r"Waiver|MSJ|MTD|Patent|Package|Option|Offer|Product|Expense|Action|Claim)s?\b"
+)
+# Titles and offices that name nobody in particular on their own.
+_OFFICE_WORDS = frozenset(
+    """judge judges magistrate clerk attorney attorneys assistant circuit counsel officer deputy
+    u.s. u.s us chief district general special agent public defender federal justice justices
+    court state states united acting senior of the for and trial appellate""".split()
+)
+
+
+def is_name(name: str) -> bool:
+    """Whether a cleaned name can be a person's or an organisation's: not a filing, a law,
+    an office alone or a heading of common words."""
+    words = name.split()
+    if len(words) > 1 and re.fullmatch(r"[A-Z]\.|[IVX]+\.", words[0]) and _common_words(words[1]):
+        return False  # "B. Settlement Fund": a numbered heading
+    if any(word in _TITLE_SMALL_WORDS for word in words[1:]):
+        return False  # "Demand For Jury Trial", "Prayer For Relief": a heading's words
+    return not _not_a_name(name)
+
+
+# Small words a heading capitalises and a name never does ("Bank of America").
+_TITLE_SMALL_WORDS = frozenset("For Of The And To In On At By With From Through".split())
+
+
+def _not_a_name(name: str) -> bool:
+    """A filing, a law, or an office alone ("Magistrate", "Assistant U.S. Attorney")."""
+    if _FILING_WORDS.search(name) or is_law(name):
+        return True
+    return all(word.lower().strip(",.") in _OFFICE_WORDS for word in name.split())
+
+
+def _common_words(name: str) -> bool:
+    """Every word of `name` an English word of the dictionary, none an initial: "Factual
+    Background", not "Roger N. Heller"."""
+    from ingest.layout import english_words
+
+    words = name.split()
+    dictionary = english_words()
+    return all(len(w) > 2 and w.lower().strip(".,") in dictionary for w in words)
+
+
+# A term the document defines in quotation marks: (the “Insured Entity”), (“Seller”).
+_TERM = re.compile(
+    r"\((?:the\s+|collectively,?\s+|hereinafter,?\s+|each\s+a\s+|together,?\s+)?[“\"]"
+    r"(?P<term>[A-Z][^”\"\n()]{1,40})[”\"]\)"
+)
+
+
+def _defined_terms(text: str) -> set[str]:
+    """The terms `text` defines in quotation marks, unless a name stands right before the
+    definition (then it is that name's short form: "Bank of America, N.A. (“BofA”)")."""
+    terms = set()
+    for match in _TERM.finditer(text):
+        before = text[max(0, match.start() - 40) : match.start()].rstrip(" ,")
+        last = before.split()[-1] if before.split() else ""
+        the = match.group(0)[1:].lower().startswith(("the", "collectively", "each"))
+        if not the and (last[:1].isupper() or last in ("Inc.", "N.A.", "LLC", "Co.", "Corp.")):
+            continue  # "… Bank of America, N.A. (“BofA”)": a party's short name
+        terms.add(match.group("term").strip())
+    return terms
+
+
+def _cited_party(name: str, cited_parties: set[str], own_parties: str) -> bool:
+    """A party of a case the document cites ("Brulotte", "Gant"), named without its
+    citation in the text; not one of the document's own parties."""
+    lowered = re.sub(r"\s+Court$", "", name).lower().rstrip(".")
+    if lowered in own_parties:
+        return False
+    return _name_key(lowered) in cited_parties
 
 
 def _within(position: int, spans: list[tuple[int, int]]) -> bool:
@@ -383,7 +503,7 @@ def _abbreviation(text: str, entity: Entity) -> bool:
     return cut and last[0].isupper() and last[1:].islower()
 
 
-def _alone_on_its_line(text: str, entity: Entity) -> bool:
+def _alone_on_its_line(text: str, entity: Entity, any_label: bool = False) -> bool:
     """An organisation that is a line by itself and says nothing of being one ("Primary
     Telephone", "Via Electronic Mail"): a form's label or a heading, as filings print them,
     more often than a name. A firm or a court on its own line keeps its "LLP" or "Court"."""
@@ -394,9 +514,8 @@ def _alone_on_its_line(text: str, entity: Entity) -> bool:
     if (before < 0 and entity.start > 120) or (after < 0 and end + 120 < len(text)):
         return False
     line = text[before + 1 : after if after >= 0 else len(text)]
-    return line.strip(" \t.,:;") == entity.words.strip(" \t\n.,:;") and not is_organisation(
-        entity.words
-    )
+    alone = line.strip(" \t.,:;") == entity.words.strip(" \t\n.,:;")
+    return alone and (any_label or not is_organisation(entity.words))
 
 
 def clean_name(words: str) -> str | None:
@@ -404,13 +523,18 @@ def clean_name(words: str) -> str | None:
     is left is not one: no lowercase letter (a heading in capitals), a single letter, digits
     or a line break inside."""
     name = " ".join(w for w in words.split() if "@" not in w)  # an e-mail run into a name
+    name = name.replace("[", "").replace("]", "")  # a court's alteration: "[Supreme] Court"
     name = re.split(r"’s\b|'s\b|\.\.", name)[0]  # "King’s Dismissal Order": King's
     name = re.sub(r"(?<=[a-z])\d{1,3}$", "", name)  # "Roger N. Heller1": a footnote mark
     name = _LEADING.sub("", name).strip(" ,.;:&’'\"“”")
     # "GRANTS Toshiba": a word in capitals run into the name from a heading or a ruling;
     # "Plaintiff Tessera", "See Spring Motors": a party's label or a citation signal.
     while len(name.split()) > 1 and (
-        (name.split()[0].isupper() and not name.split()[1].isupper())
+        (
+            name.split()[0].isupper()
+            and not name.split()[1].isupper()
+            and _common_words(name.split()[0])  # "TCL Communication" keeps its acronym
+        )
         or name.split()[0].strip(".") in NOT_NAMES
     ):
         name = name.split(" ", 1)[1]
@@ -429,9 +553,23 @@ def canonical(name: str, full_names: list[str]) -> str:
     "Bank of America" -> "Bank of America, N.A." (the same name less an initial or a legal
     form); else the name itself."""
     key = _name_key(name)
-    same = [f for f in full_names if _name_key(f) == key and len(f.split()) > len(name.split())]
+    same = [
+        f
+        for f in full_names
+        if f != name
+        and (_name_key(f) == key or _middle_spelled_out(name, f))
+        and (len(f.split()) > len(name.split()) or len(f.rstrip(".,")) > len(name.rstrip(".,")))
+    ]
     if same:
         return max(same, key=len)
+    # The same name set two ways ("IronShore …", "Ironshore …"): one form stands for both.
+    twins = [f for f in full_names if _name_key(f) == key and len(f.split()) == len(name.split())]
+    if twins and len(name.split()) > 1:
+        return max([*twins, name], key=lambda f: (len(f.rstrip(".,")), f == f.rstrip(".,"), f))
+    if " " not in name:  # "IronShore", "Travelers": the first word of one organisation's name
+        firsts = [f for f in full_names if is_organisation(f) and _name_key(f)[:1] == key]
+        if len({_name_key(f) for f in firsts}) == 1:
+            return max(firsts, key=len)
     if len(name.split()) > 1 and name in full_names:
         return name
     last = name.split()[-1]
@@ -444,7 +582,20 @@ def canonical(name: str, full_names: list[str]) -> str:
     return name
 
 
-_LEGAL_FORMS = frozenset("na inc llc llp lp corp co ltd plc pc pllc".split())
+_LEGAL_FORMS = frozenset(
+    "na inc llc llp lp corp co ltd plc pc pllc jr sr ii iii iv corporation company incorporated "
+    "limited".split()
+)
+
+
+def _middle_spelled_out(short: str, full: str) -> bool:
+    """ "Margaret B. Tappan" and "Margaret Brinkley Tappan": the same first and last names,
+    each middle initial the first letter of the middle name it stands for."""
+    a, b = short.replace(".", "").split(), full.replace(".", "").split()
+    if len(a) != len(b) or len(a) < 3 or a[0] != b[0] or a[-1] != b[-1]:
+        return False
+    middles = list(zip(a[1:-1], b[1:-1], strict=True))
+    return all(x == y or (len(x) == 1 and y.startswith(x)) for x, y in middles) and a != b
 
 
 def _name_key(name: str) -> tuple[str, ...]:

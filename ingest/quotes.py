@@ -26,7 +26,15 @@ import re
 
 from casefile.kernel.errors import ModelUnavailable
 from casefile.kernel.records import Quote
-from ingest.citations import ANY_CASE, CASE, CITE, REPORTER, SHORT_CITE, VOLUME
+from ingest.citations import (
+    ANY_CASE,
+    CASE,
+    CITE,
+    REPORTER,
+    SHORT_CITE,
+    VOLUME,
+    without_signal,
+)
 from ingest.nlp import Sentence, parse
 from ingest.people import Name, canonical, is_organisation, is_person, known_names, names
 
@@ -124,8 +132,10 @@ def quotes_in(doc_id: str, text: str) -> list[Quote]:
     """Every quotation of `text` with its speaker."""
     known = known_names(text)
     quotations = [q for q in find_quotations(text) if not _is_title(text[q[0] : q[1]])]
+    # A court's quotation cited to its authority needs no parse: only the others are parsed.
+    cited = {q: _cited(text, *q) for q in quotations}
     try:
-        sentences = parse(text, _windows(text, quotations))
+        sentences = parse(text, _windows(text, [q for q in quotations if not cited[q]]))
     except ModelUnavailable as exc:  # cited authorities and continuations still stand
         log.warning("quotations' speakers not read from the parse: %s", exc)
         sentences = []
@@ -276,11 +286,7 @@ def _attribution(
     sentences: list[Sentence],
 ) -> tuple[str, str, bool, tuple[int, int] | None]:
     start, end = quotations[index]
-    para_end = text.find("\n", end)
-    para_end = len(text) if para_end < 0 else para_end
-    para_start = text.rfind("\n", 0, start) + 1
-    cited = _cited_authority(text, start, end, para_start, para_end)
-    cited = cited or _cited_after_sentence(text, end)
+    cited = _cited(text, start, end)
     if cited:
         return cited, "", False, None
     said = _said_by(sentences, start, end, short=end - start < 80)
@@ -444,6 +450,16 @@ def _subtree(sentence: Sentence, head: int) -> tuple[int, int]:
     return min(below), max(below)
 
 
+def _cited(text: str, start: int, end: int) -> str:
+    """The authority a court cites for the quotation `start:end`, or ""."""
+    para_end = text.find("\n", end)
+    para_end = len(text) if para_end < 0 else para_end
+    para_start = text.rfind("\n", 0, start) + 1
+    return _cited_authority(text, start, end, para_start, para_end) or _cited_after_sentence(
+        text, end
+    )
+
+
 def _cited_authority(text: str, start: int, end: int, para_start: int, para_end: int) -> str:
     """The case or code a court's quotation is cited to, if a citation follows it (or it
     stands in a citing parenthetical); "" otherwise."""
@@ -525,9 +541,7 @@ def _cited_after_sentence(text: str, end: int) -> str:
 def _case_name(case: str) -> str:
     """ "See, e.g., Richardson v. Axion Logistics, L.L.C." -> "Richardson v. Axion Logistics,
     L.L.C."."""
-    return re.sub(
-        r"^(?:(?:see|cf\.|accord|but|also|e\.g\.,?|quoting)\s+)+", "", case.strip(), flags=re.I
-    )
+    return without_signal(case)
 
 
 def _resolve(

@@ -1,7 +1,7 @@
 """Whom a court filing names: its own people, not the parties of the cases it cites, the
 entries of its table of contents or a name with a footnote mark."""
 
-from ingest.people import clean_name, mention_counts
+from ingest.people import canonical, clean_name, mention_counts
 
 FILING = (
     "TABLE OF CONTENTS\n"
@@ -28,3 +28,32 @@ def test_a_name_is_cleaned_of_footnote_marks_possessions_and_e_mail():
     assert clean_name("Roger N. Heller1") == "Roger N. Heller"
     assert clean_name("King’s Dismissal Order") == "King"
     assert clean_name("Elaine S. Kusel esk@example.com") == "Elaine S. Kusel"
+
+
+ORDER = (
+    "DANA WHITFIELD,\nPlaintiff,\nv.\nWESTLINE FREIGHT CORPORATION,\nDefendant.\n"
+    "Plaintiff Dana Whitfield (“Whitfield”) sued Westline Freight Corporation. The policy "
+    "names the Insured Entity (the “Insured Entity”) and each Claim.\n"
+    "Whitfield filed a Request for Judicial Notice and the Magistrate Judge agreed. Under "
+    "Brulotte v. Thys Co., 379 U.S. 29, 32 (1964), royalties end with the patent; Brulotte "
+    "still governs. The claim was late, and the Claim Form said so.\n"
+    "Westline Freight Corporation paid. Westline Freight Corp. later refused.\n"
+)
+
+
+def test_filings_offices_cited_parties_and_defined_terms_are_nobody():
+    named = set(mention_counts(ORDER).counts)
+    assert "Dana Whitfield" in named and "Westline Freight Corporation" in named
+    assert not {"Request for Judicial Notice", "Magistrate Judge", "Brulotte"} & named
+    # a defined term, an alias, a word the document also writes plainly, a legal form's twin
+    assert not {"Insured Entity", "Whitfield", "Claim", "Westline Freight Corp"} & named
+
+
+def test_forms_of_a_name_set_two_ways_are_one():
+    full = ["IronShore Specialty Insurance Company", "Ironshore Specialty Insurance Company"]
+    assert canonical(full[0], full) == canonical(full[1], full)
+    assert (
+        canonical("Margaret B. Tappan", ["Margaret Brinkley Tappan"]) == "Margaret Brinkley Tappan"
+    )
+    assert canonical("John S Gibson", ["John S. Gibson"]) == "John S. Gibson"
+    assert canonical("Omar Haddad", ["Omar Haddad."]) == "Omar Haddad"

@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from casefile.kernel.records import RoleMention
 from ingest.docket import caption_parties
 from ingest.party_names import proper_case, shouted
+from ingest.people import is_organisation
 
 EDGE = 6_000  # characters read at each end of a document
 BLOCK_LINES = 20  # the most lines a counsel block runs to
@@ -120,6 +121,8 @@ def _block(lines: list[tuple[int, str]], first: int, step: int) -> list[tuple[in
         line = lines[index][1]
         if _APPEARING_FOR.match(line) or _COUNSEL_FOR.match(line) or re.search(r"\bCOURT\b", line):
             break
+        if _PARTY_ROLE.search(line):
+            break  # the caption's parties ("Appellee", "Plaintiff,"): counsel are listed apart
         block.append(lines[index])
         index += step
     return block[::step]
@@ -162,6 +165,8 @@ def _person_name(line: str) -> str | None:
     words = name.split()
     if not 2 <= len(words) <= 5 or _NOT_A_NAME.search(name) or re.search(r"\d", bare):
         return None
+    if is_organisation(name):
+        return None  # "TRAVELERS INDEMNITY COMPANY": a party's name, not counsel's
     if not all(_NAME_WORD.fullmatch(word) for word in words):
         return None
     return name if name in line else None

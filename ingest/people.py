@@ -52,7 +52,7 @@ _RUN = re.compile(
 )
 # "former federal prosecutor Neama Rahmani", "PR expert Adrienne Uthe", "film producer X"
 _TITLE_BEFORE = re.compile(
-    r"(?P<role>(?:(?:former|chief|senior|lead|top|veteran|longtime|[A-Z]{2,4})\s+)?"
+    r"(?<![\w’'])(?P<role>(?:(?:former|chief|senior|lead|top|veteran|longtime|[A-Z]{2,4})\s+)?"
     r"(?:[a-z]+\s+){0,2}(?:prosecutor|attorney|lawyer|counsel|expert|analyst|professor|"
     r"spokesperson|spokesman|spokeswoman|publicist|producer|director|actor|actress|judge|"
     r"founder|partner|executive|officer|president|chairman|investigator|detective|witness|"
@@ -297,7 +297,7 @@ def mention_counts(text: str) -> Mentions:
             continue
         if _abbreviation(plain, entity) or _contents_line(entity.words) or not is_name(name):
             continue
-        if name in terms or _cited_party(name, cited_parties, own_parties):
+        if name in terms:
             continue
         if _alone_on_its_line(plain, entity, any_label=True) and _common_words(name):
             continue  # a heading: "Factual Background", "Conclusion"
@@ -322,7 +322,19 @@ def mention_counts(text: str) -> Mentions:
     def whole_name(name: str) -> str:
         return defined.get(name) or canonical(name, full)
 
-    outside = {whole_name(n) for n, start, _, _ in found if not _within(start, cited)}
+    outside_mentions = Counter(
+        whole_name(n) for n, start, _, _ in found if not _within(start, cited)
+    )
+    # A cited case's party is no one of this case when the document names it by a single word
+    # ("Brulotte", "Gant") or only once or twice: Apple, named 91 times, is an actor.
+    outside = {
+        name
+        for name, count in outside_mentions.items()
+        if not (
+            _cited_party(name, cited_parties, own_parties)
+            and (" " not in name or count < ACTOR_MENTIONS)
+        )
+    }
     mentions = Mentions(Counter(), {}, {}, {})
     votes: dict[str, Counter[str]] = {}
     for name, start, end, kind in found:
@@ -438,6 +450,9 @@ def _defined_terms(text: str) -> set[str]:
             continue  # "… Bank of America, N.A. (“BofA”)": a party's short name
         terms.add(match.group("term").strip())
     return terms
+
+
+ACTOR_MENTIONS = 3  # a cited case's party named this often in the text is part of the story
 
 
 def _cited_party(name: str, cited_parties: set[str], own_parties: str) -> bool:

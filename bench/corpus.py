@@ -14,6 +14,7 @@ import random
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared" / "eval"
@@ -117,3 +118,18 @@ def pdf_files() -> tuple[list[Path], list[Path]]:
             pdf.close()
         (text if layer else scanned).append(path)
     return text, scanned
+
+
+def ingested_alone(document: Path, home: Path, case: str) -> tuple[Any, str]:
+    """`document` ingested on its own into a fresh case under `home`: the case's store and
+    the document's id. Raises with the reason when it could not be read."""
+    from casefile.kernel.settings import Settings
+    from ingest.pipeline import ingest_paths
+    from vectorstore.cases import open_case
+
+    settings = Settings(home=home)
+    store = open_case(settings, case)
+    report = ingest_paths([document], store, settings.ingest)
+    if report.failed:
+        raise RuntimeError(f"{document.name}: {report.failed[0].reason}")
+    return store, report.outcomes[0].doc_id

@@ -40,7 +40,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
 
-from bench.corpus import COURT_DEV2, ROOT  # noqa: E402
+from bench.corpus import COURT_DEV2, ROOT, ingested_alone  # noqa: E402
 
 GOLD = ROOT / "bench" / "people"
 OUT = ROOT / "artifacts" / "bench"
@@ -108,15 +108,8 @@ def entity_of(row: Row, gold: list[GoldEntity]) -> GoldEntity | None:
 def system_rows(document: Path, home: Path) -> list[Row]:
     """The desk's People rows of `document`, ingested alone into a fresh case under `home`."""
     from assistant.desk import CaseDesk, describe
-    from casefile.kernel.settings import Settings
-    from ingest.pipeline import ingest_paths
-    from vectorstore.cases import open_case
 
-    settings = Settings(home=home)
-    store = open_case(settings, "people")
-    report = ingest_paths([document], store, settings.ingest)
-    if report.failed:
-        raise RuntimeError(f"{document.name}: {report.failed[0].reason}")
+    store, _ = ingested_alone(document, home, "people")
     return [
         Row(
             person.name,

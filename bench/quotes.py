@@ -49,7 +49,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 os.environ.setdefault("ORT_DISABLE_TELEMETRY", "1")
 
-from bench.corpus import COURT_DEV2, COURT_PDFS, ROOT  # noqa: E402
+from bench.corpus import COURT_DEV2, COURT_PDFS, ROOT, ingested_alone  # noqa: E402
 from ingest.quotes import is_statement  # noqa: E402
 
 GOLD = ROOT / "bench" / "quotes"
@@ -124,15 +124,8 @@ def system_quotes(document: Path, home: Path) -> tuple[list[SystemQuote], str]:
     """The desk's quotations of `document`, ingested alone into a fresh case under `home`,
     and the document's text as stored (the offsets' reference)."""
     from assistant.desk import CaseDesk
-    from casefile.kernel.settings import Settings
-    from ingest.pipeline import ingest_paths
-    from vectorstore.cases import open_case
 
-    settings = Settings(home=home)
-    store = open_case(settings, "quotes")
-    report = ingest_paths([document], store, settings.ingest)
-    if report.failed:
-        raise RuntimeError(f"{document.name}: {report.failed[0].reason}")
+    store, doc_id = ingested_alone(document, home, "quotes")
     quotes = [
         SystemQuote(
             row.quote.text,
@@ -143,7 +136,7 @@ def system_quotes(document: Path, home: Path) -> tuple[list[SystemQuote], str]:
         )
         for row in CaseDesk(store).quotes()
     ]
-    return quotes, store.document_text(report.outcomes[0].doc_id)
+    return quotes, store.document_text(doc_id)
 
 
 # -- matching ---------------------------------------------------------------------------------

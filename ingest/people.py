@@ -282,35 +282,10 @@ def mention_counts(text: str) -> Mentions:
     entities (PERSON, ORG) rather than by capitals: a heading, a form label or a signature
     line's "Via Electronic Mail" is not a name. "Lively" and "Ms. Lively" count with
     "Blake Lively"; photo credits in parentheses are left out."""
-    from ingest.nlp import entities
-
     plain = re.sub(r"\([^()\n]{0,80}\)", lambda m: " " * len(m.group(0)), text)
     cited = citations.spans(plain)
-    terms = _defined_terms(text)
-    lowercase_words = set(re.findall(r"(?<= )[a-z]+(?=[ ,.;:])", text))
-    cited_parties = {_name_key(party) for party in citations.cited_parties(plain)}
-    own_parties = " ".join(caption_parties(text.split("\n")[:60]) or ()).lower()
-    found: list[tuple[str, int, int, str]] = []
-    for entity in entities(plain, _NAMED, _may_name(plain, cited)):
-        name = clean_name(entity.words)
-        if name is None or (entity.label == "ORG" and _alone_on_its_line(plain, entity)):
-            continue
-        if _abbreviation(plain, entity) or _contents_line(entity.words) or not is_name(name):
-            continue
-        if name in terms:
-            continue
-        if _alone_on_its_line(plain, entity, any_label=True) and _common_words(name):
-            continue  # a heading: "Factual Background", "Conclusion"
-        if " " not in name and name.lower() in lowercase_words:
-            continue  # "Claim", "Insured", "License": a word the document also writes plainly
-        if _in_heading(plain, entity):
-            continue
-        start = entity.start + max(0, entity.words.find(name.split()[0]))
-        kind = "organisation" if entity.label == "ORG" or is_organisation(name) else "person"
-        found.append((name, start, start + len(name), kind))
+    found = _named(text, plain, cited)
     full = sorted({n for n, *_ in found if len(n.split()) > 1}, key=len, reverse=True)
-    # A party of a cited case ("Comcast Corp., 569 U.S. at 34") is not a person of this one:
-    # a name met only inside citations is left out.
     # A short name the document defines: "Bank of America, N.A. (“BofA”)".
     defined = {
         match.group("alias"): canonical(name, full)
@@ -322,24 +297,13 @@ def mention_counts(text: str) -> Mentions:
     def whole_name(name: str) -> str:
         return defined.get(name) or canonical(name, full)
 
-    outside_mentions = Counter(
-        whole_name(n) for n, start, _, _ in found if not _within(start, cited)
-    )
-    # A cited case's party is no one of this case when the document names it by a single word
-    # ("Brulotte", "Gant") or only once or twice: Apple, named 91 times, is an actor.
-    outside = {
-        name
-        for name, count in outside_mentions.items()
-        if not (
-            _cited_party(name, cited_parties, own_parties)
-            and (" " not in name or count < ACTOR_MENTIONS)
-        )
-    }
+    outside = Counter(whole_name(n) for n, start, _, _ in found if not _within(start, cited))
+    kept = _of_this_case(outside, text, plain)
     mentions = Mentions(Counter(), {}, {}, {})
     votes: dict[str, Counter[str]] = {}
     for name, start, end, kind in found:
         whole = whole_name(name)
-        if whole not in outside:
+        if whole not in kept:
             continue
         mentions.counts[whole] += 1
         mentions.first.setdefault(whole, (start, end))
@@ -349,6 +313,48 @@ def mention_counts(text: str) -> Mentions:
     for name, kinds in votes.items():
         mentions.kinds[name] = "law" if is_law(name) else kinds.most_common(1)[0][0]
     return mentions
+
+
+def _named(text: str, plain: str, cited: list[tuple[int, int]]) -> list[tuple[str, int, int, str]]:
+    """Each name the recogniser finds that passes for one: (name, start, end, kind)."""
+    from ingest.nlp import entities
+
+    terms = _defined_terms(text)
+    lowercase_words = set(re.findall(r"(?<= )[a-z]+(?=[ ,.;:])", text))
+    found = []
+    for entity in entities(plain, _NAMED, _may_name(plain, cited)):
+        name = clean_name(entity.words)
+        if name is None or (entity.label == "ORG" and _alone_on_its_line(plain, entity)):
+            continue
+        if _abbreviation(plain, entity) or _contents_line(entity.words) or not is_name(name):
+            continue
+        if name in terms or _in_heading(plain, entity):
+            continue
+        if _alone_on_its_line(plain, entity, any_label=True) and _common_words(name):
+            continue  # a heading: "Factual Background", "Conclusion"
+        if " " not in name and name.lower() in lowercase_words:
+            continue  # "Claim", "Insured", "License": a word the document also writes plainly
+        start = entity.start + max(0, entity.words.find(name.split()[0]))
+        kind = "organisation" if entity.label == "ORG" or is_organisation(name) else "person"
+        found.append((name, start, start + len(name), kind))
+    return found
+
+
+def _of_this_case(outside: Counter[str], text: str, plain: str) -> set[str]:
+    """The names (counted outside citations) that are people of this case. A name met only
+    inside citations is not; nor is a cited case's party the document names by a single
+    word ("Brulotte", "Gant") or only once or twice (Apple, named 91 times, is an actor),
+    unless the caption names it."""
+    cited_parties = {_name_key(party) for party in citations.cited_parties(plain)}
+    own_parties = " ".join(caption_parties(text.split("\n")[:60]) or ()).lower()
+    return {
+        name
+        for name, count in outside.items()
+        if not (
+            _cited_party(name, cited_parties, own_parties)
+            and (" " not in name or count < ACTOR_MENTIONS)
+        )
+    }
 
 
 # A capitalised word inside a sentence (after a lowercase word or a comma), or two together.

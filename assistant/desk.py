@@ -155,12 +155,13 @@ class CaseDesk:
         self, who: str | None = None, since: date | None = None, until: date | None = None
     ) -> list[EventRow]:
         """Every dated event, earliest first (events whose date could not be resolved last);
-        only those naming `who`, or within [since, until], when given."""
+        only those naming `who` (or about them: "In 1988, he …"), or within [since, until],
+        when given."""
         self._refresh()
         rows = []
         for doc_id, desk in self._desks.items():
             for event in desk.events:
-                if who and not _mentions(event.text, who):
+                if who and not (_mentions(event.text, who) or _matches(who, event.subject)):
                     continue
                 if (since or until) and not _within(event.date, since, until):
                     continue

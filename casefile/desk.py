@@ -40,6 +40,7 @@ def event_table(rows: Sequence[EventRow]) -> list[dict[str, Any]]:
             "date": r.event.date or "(unresolved)",
             "as_written": r.event.date_text,
             "inferred": r.event.inferred,
+            "who": r.event.subject,
             "event": r.event.text,
             "document": r.source.title,
             "also_in": "; ".join(o.short for o in r.also),
@@ -101,7 +102,7 @@ def timeline_markdown(rows: Sequence[EventRow], case: str, plot: str | None = No
     lines = [f"# Timeline: case “{case}”", ""]
     if plot:
         lines += [f"![Events on a time axis]({plot})", ""]
-    lines += ["| date | event |", "|---|---|"]
+    lines += ["| date | who | event |", "|---|---|---|"]
     notes: list[str] = []
     for row in rows:
         marks = ""
@@ -112,7 +113,7 @@ def timeline_markdown(rows: Sequence[EventRow], case: str, plot: str | None = No
         if row.event.inferred and row.event.date:
             when += f" (inferred from “{row.event.date_text}”)"
         text = _md(" ".join(row.event.text.split())).replace("|", "\\|")
-        lines.append(f"| {when} | {text}{marks} |")
+        lines.append(f"| {when} | {_md(row.event.subject)} | {text}{marks} |")
     return "\n".join([*lines, "", *notes]) + "\n"
 
 

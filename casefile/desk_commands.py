@@ -118,13 +118,16 @@ def timeline(
         )
     if _print(table_rows, as_json, as_csv):
         return
-    table = _table(f"timeline of case {name!r}: {len(rows)} events", date=1, event=4, source=2)
+    table = _table(
+        f"timeline of case {name!r}: {len(rows)} events", date=1, who=1, event=4, source=2
+    )
     for row in rows:
         when = row.event.date or "[dim]unresolved[/]"
         if row.event.inferred:
             when += f"\n[dim]inferred: “{escape(row.event.date_text)}”[/]"
         where = "\n".join(escape(s.short) for s in row.sources)  # each place stating it
-        table.add_row(when, escape(" ".join(row.event.text.split())), where)
+        who = escape(row.event.subject)
+        table.add_row(when, who, escape(" ".join(row.event.text.split())), where)
     out.print(table)
 
 

@@ -108,8 +108,8 @@ TABS = (
     ),
     DeskTab(
         "Timeline",
-        ("date", "as_written", "event", "document", "page", "also_in"),
-        ("11%", "11%", "42%", "14%", "6%", "16%"),
+        ("date", "as_written", "who", "event", "document", "page", "also_in"),
+        ("10%", "10%", "10%", "36%", "13%", "5%", "16%"),
         lambda desk, who: event_table(desk.timeline(who)),
         _export_timeline,
         filter_label="Only events naming",

@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 DESK = "desk"  # the name the desk is stored under beside a document
 # Raised whenever the extraction rules change: a desk made by older rules is made again
 # from the stored text the next time the case's desk is read.
-DESK_VERSION = 16
+DESK_VERSION = 17
 
 
 def read_desk(doc_id: str, text: str, document_date: str | None) -> Desk:

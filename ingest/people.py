@@ -568,6 +568,39 @@ def clean_name(words: str) -> str | None:
     return name
 
 
+def people_named(text: str, known: frozenset[str]) -> list[str]:
+    """The full names of the people `text` names, longest first."""
+    return sorted({n.text for n in names(text, known) if is_person(n.text)}, key=len, reverse=True)
+
+
+def person_before(
+    text: str,
+    before: int,
+    known: frozenset[str],
+    full: list[str],
+    skip: list[tuple[int, int]] | tuple[()] = (),
+) -> Name | None:
+    """The person last named before `before`, within the few paragraphs before it, outside
+    the `skip` spans (quotations) and parentheses (photo credits), by the full name the
+    document gives them (`full`, see `people_named`)."""
+    window_start = max(0, before - 1500)
+    for name in reversed(names(text[window_start:before], known)):
+        position = window_start + name.start
+        if any(start < position < end for start, end in skip) or _in_parentheses(text, position):
+            continue
+        if is_organisation(name.text):
+            continue
+        whole = canonical(name.text, full)
+        if is_person(whole):
+            return Name(whole, position, position + len(name.text))
+    return None
+
+
+def _in_parentheses(text: str, position: int) -> bool:
+    line_start = text.rfind("\n", 0, position) + 1
+    return text.count("(", line_start, position) > text.count(")", line_start, position)
+
+
 def canonical(name: str, full_names: list[str]) -> str:
     """The full name a short one stands for: "Lively" -> "Blake Lively" when the document
     (or the case) names exactly one such person; "Shawn Nelson" -> "Shawn J. Nelson" and

@@ -36,7 +36,16 @@ from ingest.citations import (
     without_signal,
 )
 from ingest.nlp import Sentence, parse
-from ingest.people import Name, canonical, is_organisation, is_person, known_names, names
+from ingest.people import (
+    Name,
+    canonical,
+    is_organisation,
+    is_person,
+    known_names,
+    names,
+    people_named,
+    person_before,
+)
 
 log = logging.getLogger(__name__)
 
@@ -600,30 +609,12 @@ def _resolve(
 def _last_person(
     text: str, quotations: list[tuple[int, int]], before: int, known: frozenset[str]
 ) -> Name | None:
-    """The person last named before `before`, outside quotation marks and parentheses
-    (photo credits), within the few paragraphs before it."""
-    window_start = max(0, before - 1500)
-    window = text[window_start:before]
-    full = [n.text for n in names(text, known) if is_person(n.text)]
-    for name in reversed(names(window, known)):
-        position = window_start + name.start
-        if _inside(position, quotations) or _in_parentheses(text, position):
-            continue
-        if is_organisation(name.text):
-            continue
-        whole = canonical(name.text, full)
-        if is_person(whole):
-            return Name(whole, position, position + len(name.text))
-    return None
+    """The person last named before `before`, outside quotation marks."""
+    return person_before(text, before, known, people_named(text, known), quotations)
 
 
 def _inside(position: int, quotations: list[tuple[int, int]]) -> bool:
     return any(start < position < end for start, end in quotations)
-
-
-def _in_parentheses(text: str, position: int) -> bool:
-    line_start = text.rfind("\n", 0, position) + 1
-    return text.count("(", line_start, position) > text.count(")", line_start, position)
 
 
 def _tidy_role(role: str) -> str:
@@ -635,7 +626,7 @@ def _tidy_role(role: str) -> str:
 def _full_names(quotes: list[Quote], text: str, known: frozenset[str]) -> list[Quote]:
     """Speakers named by surname alone ("Uthe explained") carry the full name the document
     gives them ("Adrienne Uthe")."""
-    full = sorted({n.text for n in names(text, known) if is_person(n.text)}, key=len, reverse=True)
+    full = people_named(text, known)
     out = []
     for quote in quotes:
         if quote.speaker and " and " not in quote.speaker:

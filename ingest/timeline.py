@@ -17,6 +17,7 @@ from datetime import date, datetime
 
 from casefile.kernel.records import Event
 from casefile.kernel.text import split_sentences
+from ingest.people import known_names, people_named, person_before
 
 _MONTH = (
     r"(?:January|February|March|April|May|June|July|August|September|October|November|December"
@@ -45,10 +46,20 @@ _CITATION_YEAR = re.compile(r"\((?:[^()]{0,40}\s)?(?:19|20)\d\d\)")
 _PIN_CITE = re.compile(r"\s*,?\s*(?:at\s+)?(?:pp?\.\s*\d|¶|ECF\s+No|Dkt\.)")
 
 
+# A sentence that names whom it is about by a pronoun, or not at all: "In 1988, he was
+# awarded a Ph.D.", "Born May 14, 1984." (after an opening phrase of time, if any).
+_OPENING = re.compile(
+    r"\s*(?:(?:In|On|By|From|Since|After|Before|During|Until|Through|Around)\s+[^,.;]{1,40},\s*)?"
+    r"(?P<first>[A-Za-z]+)\b"
+)
+_ABOUT_SOMEONE = frozenset("he she his her born died married graduated".split())
+
+
 def events_in(doc_id: str, text: str, document_date: str | None) -> list[Event]:
     """Every dated sentence of `text`, a row per date it gives, in the order of the text."""
     base = _base(document_date)
     events: list[Event] = []
+    subject = _Subjects(text)
     for start, end in split_sentences(text):
         sentence = text[start:end]
         citations = [m.span() for m in _CITATION_YEAR.finditer(sentence)]
@@ -68,8 +79,30 @@ def events_in(doc_id: str, text: str, document_date: str | None) -> list[Event]:
                     continue
                 seen.add(key)
                 if when or inferred:
-                    events.append(Event(doc_id, start, end, sentence, when, written, inferred))
+                    events.append(
+                        Event(doc_id, start, end, sentence, when, written, inferred, subject(start))
+                    )
     return events
+
+
+class _Subjects:
+    """Whom a sentence starting at a given place is about, when it names them by a pronoun
+    or not at all: the person last named before it ("" otherwise). The document's names
+    are read once, on the first such sentence."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.people: tuple[frozenset[str], list[str]] | None = None
+
+    def __call__(self, start: int) -> str:
+        opening = _OPENING.match(self.text, start, start + 80)
+        if opening is None or opening.group("first").lower() not in _ABOUT_SOMEONE:
+            return ""
+        if self.people is None:
+            known = known_names(self.text)
+            self.people = (known, people_named(self.text, known))
+        named = person_before(self.text, start, *self.people)
+        return named.text if named else ""
 
 
 def _bare(written: str) -> str:

@@ -314,6 +314,9 @@ class Event:
     `date` is ISO (YYYY, YYYY-MM or YYYY-MM-DD as precise as the text is), "" when a
     relative date ("Thursday") could not be resolved for want of the document's date;
     `inferred` marks dates resolved against the document's date rather than written out.
+    `subject` names whom the event is about when the sentence does so by a pronoun or not
+    at all ("In 1988, he was awarded a Ph.D.", "Born May 14, 1984."): the person last named
+    before it; "" when the sentence names its own subject.
     """
 
     doc_id: str
@@ -323,6 +326,7 @@ class Event:
     date: str
     date_text: str
     inferred: bool = False
+    subject: str = ""
 
 
 @dataclass(frozen=True)

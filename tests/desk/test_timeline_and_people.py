@@ -122,3 +122,19 @@ def test_the_timeline_plot_counts_events_per_month_however_many_there_are(tmp_pa
     ]
     size = Image.open(timeline_plot(rows, tmp_path / "plot.png")).size
     assert size[1] < 500  # one readable chart, not a 2,000-row strip
+
+
+def test_an_event_told_by_a_pronoun_or_without_a_subject_says_whom_it_is_about():
+    from ingest.timeline import events_in
+
+    text = (
+        "Dr. Lena Okafor testified for the plaintiff. In 1988, she was awarded a Ph.D. in "
+        "electrical engineering. She joined Kestrel Labs on March 3, 1990.\n"
+        "Tomas Ruiz was the company's founder. Born May 14, 1954, he grew up in Ohio.\n"
+        "On June 2, 2019, the court denied the motion.\n"
+    )
+    about = {e.date: e.subject for e in events_in("d", text, None)}
+    assert about["1988"] == "Lena Okafor"
+    assert about["1990-03-03"] == "Lena Okafor"
+    assert about["1954-05-14"] == "Tomas Ruiz"
+    assert about["2019-06-02"] == ""  # the sentence names its own subject

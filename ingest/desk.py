@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 DESK = "desk"  # the name the desk is stored under beside a document
 # Raised whenever the extraction rules change: a desk made by older rules is made again
 # from the stored text the next time the case's desk is read.
-DESK_VERSION = 17
+DESK_VERSION = 21
 
 
 def read_desk(doc_id: str, text: str, document_date: str | None) -> Desk:
@@ -57,9 +57,10 @@ def read_desk(doc_id: str, text: str, document_date: str | None) -> Desk:
     except ModelUnavailable as exc:  # the quotes, timeline and roles stand without it
         log.warning("people not listed for %s: %s", doc_id, exc)
         named = Mentions(Counter(), {}, {}, {})
+    people = frozenset(name for name, kind in named.kinds.items() if kind == "person")
     return Desk(
         quotes=tuple(quotes),
-        events=tuple(events_in(doc_id, text, document_date)),
+        events=tuple(events_in(doc_id, text, document_date, people)),
         roles=tuple(roles),
         mentions=tuple(sorted(named.counts.items(), key=lambda item: (-item[1], item[0]))),
         aliases=tuple(sorted(named.aliases.items())),

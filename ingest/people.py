@@ -579,10 +579,11 @@ def person_before(
     known: frozenset[str],
     full: list[str],
     skip: list[tuple[int, int]] | tuple[()] = (),
+    among: frozenset[str] | None = None,
 ) -> Name | None:
     """The person last named before `before`, within the few paragraphs before it, outside
     the `skip` spans (quotations) and parentheses (photo credits), by the full name the
-    document gives them (`full`, see `people_named`)."""
+    document gives them (`full`, see `people_named`); only one of `among` when given."""
     window_start = max(0, before - 1500)
     for name in reversed(names(text[window_start:before], known)):
         position = window_start + name.start
@@ -591,9 +592,25 @@ def person_before(
         if is_organisation(name.text):
             continue
         whole = canonical(name.text, full)
-        if is_person(whole):
+        titled = " " not in whole and _TITLED.search(text, max(0, position - 12), position)
+        if among is None:
+            if is_person(whole):
+                return Name(whole, position, position + len(name.text))
+        elif _cited_as_record(text, position + len(name.text)):
+            continue  # "(Parkvall Decl. ¶ 184.)", "Brismark’s deposition": not who acts next
+        elif whole in among and (" " in whole or titled):
             return Name(whole, position, position + len(name.text))
+        elif titled:
+            return None  # passing over "Dr. Kakaes" to someone named earlier names the wrong one
     return None
+
+
+def _cited_as_record(text: str, end: int) -> bool:
+    """A name that owns something or names a record: "X’s deposition", "X Decl.", "X Dep."."""
+    return bool(re.match(r"(?:’s|'s|\s+(?:Decl|Dep|Depo|Tr|Rep|Report)\b)", text[end : end + 8]))
+
+
+_TITLED = re.compile(r"\b(?:Dr|Mr|Ms|Mrs|Judge|Justice|Professor|Prof|Officer)\.?\s+$")
 
 
 def _in_parentheses(text: str, position: int) -> bool:

@@ -55,11 +55,15 @@ _OPENING = re.compile(
 _ABOUT_SOMEONE = frozenset("he she his her born died married graduated".split())
 
 
-def events_in(doc_id: str, text: str, document_date: str | None) -> list[Event]:
-    """Every dated sentence of `text`, a row per date it gives, in the order of the text."""
+def events_in(
+    doc_id: str, text: str, document_date: str | None, people: frozenset[str] = frozenset()
+) -> list[Event]:
+    """Every dated sentence of `text`, a row per date it gives, in the order of the text;
+    an event about someone it does not name is given the one of `people` (the document's
+    people, by full name) last named before it."""
     base = _base(document_date)
     events: list[Event] = []
-    subject = _Subjects(text)
+    subject = _Subjects(text, people)
     for start, end in split_sentences(text):
         sentence = text[start:end]
         citations = [m.span() for m in _CITATION_YEAR.finditer(sentence)]
@@ -90,18 +94,21 @@ class _Subjects:
     or not at all: the person last named before it ("" otherwise). The document's names
     are read once, on the first such sentence."""
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, among: frozenset[str]) -> None:
         self.text = text
+        self.among = among
         self.people: tuple[frozenset[str], list[str]] | None = None
 
     def __call__(self, start: int) -> str:
         opening = _OPENING.match(self.text, start, start + 80)
-        if opening is None or opening.group("first").lower() not in _ABOUT_SOMEONE:
+        if not self.among or opening is None:
+            return ""
+        if opening.group("first").lower() not in _ABOUT_SOMEONE:
             return ""
         if self.people is None:
             known = known_names(self.text)
             self.people = (known, people_named(self.text, known))
-        named = person_before(self.text, start, *self.people)
+        named = person_before(self.text, start, *self.people, among=self.among)
         return named.text if named else ""
 
 

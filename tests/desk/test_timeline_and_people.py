@@ -133,8 +133,13 @@ def test_an_event_told_by_a_pronoun_or_without_a_subject_says_whom_it_is_about()
         "Tomas Ruiz was the company's founder. Born May 14, 1954, he grew up in Ohio.\n"
         "On June 2, 2019, the court denied the motion.\n"
     )
-    about = {e.date: e.subject for e in events_in("d", text, None)}
+    people = frozenset({"Lena Okafor", "Tomas Ruiz"})  # the recogniser's, in the desk
+    about = {e.date: e.subject for e in events_in("d", text, None, people)}
     assert about["1988"] == "Lena Okafor"
     assert about["1990-03-03"] == "Lena Okafor"
     assert about["1954-05-14"] == "Tomas Ruiz"
     assert about["2019-06-02"] == ""  # the sentence names its own subject
+    # A capitalised run between ("Electrical Engineering") is nobody the recogniser found.
+    degree = "Ana Silva joined in 2001. She studied Electrical Engineering. In 1995, she won.\n"
+    (_, won) = events_in("d", degree, None, frozenset({"Ana Silva"}))
+    assert won.subject == "Ana Silva"

@@ -35,6 +35,9 @@ PAGE_NUMBER = re.compile(
     re.IGNORECASE,
 )
 LINE_NUMBER = re.compile(r"^\s*\d{1,2}\s*$")
+# A page number in figures alone ("7", "- 7 -", "Page 7"): roman numerals alone are headings
+# as often ("II"), so only figures count outside the header and footer zones.
+FOLIO = re.compile(r"^[\s\-–—(\[]*(?:page\s*)?\d{1,4}[\s\-–—)\].]*$", re.IGNORECASE)
 # A footnote begins with its marker: "1 Defendant's letter…", "* Pursuant to…", "12. See…"
 FOOTNOTE_START = re.compile(r"^\s*(\d{1,3}|\*{1,3}|[†‡§])\.?\s+\S")
 # A marker in running text sits right after a word or punctuation: "briefs,1", "nakedness.”3"
@@ -157,6 +160,7 @@ def split_furniture(pages: Sequence[Page]) -> tuple[list[list[Line]], list[tuple
     removed: list[tuple[int, str]] = []
     for page in pages:
         kept = []
+        apart = _set_apart(page)
         for line in page.lines:
             text = line.text.strip()
             if not text:
@@ -166,6 +170,7 @@ def split_furniture(pages: Sequence[Page]) -> tuple[list[list[Line]], list[tuple
                 is_stamp(text)
                 or (margin and repeated_in[_zone_key(text)] >= repeats)
                 or (margin and PAGE_NUMBER.match(text) is not None and _is_zone_y(line, page))
+                or (line in apart and FOLIO.match(text) is not None)
                 or (line.box.x1 < page.width * SIDE_ZONE and LINE_NUMBER.match(text) is not None)
                 or (
                     line.box.x0 > page.width * (1 - SIDE_ZONE)
@@ -179,6 +184,25 @@ def split_furniture(pages: Sequence[Page]) -> tuple[list[list[Line]], list[tuple
                 kept.append(line)
         kept_pages.append(kept)
     return kept_pages, removed
+
+
+def _set_apart(page: Page) -> list[Line]:
+    """The page's first and last lines when a gap of at least their own height separates them
+    from the rest: where a page number stands on pages with wide margins, below the header
+    zone (a slip opinion's "7" above its first line of text)."""
+    lines = sorted(
+        (line for line in page.lines if line.text.strip()), key=lambda drawn: drawn.box.top
+    )
+    if len(lines) < 3:
+        return []
+    apart = []
+    first, second = lines[0], lines[1]
+    if second.box.top - first.box.bottom >= first.box.bottom - first.box.top:
+        apart.append(first)
+    last, before = lines[-1], lines[-2]
+    if last.box.top - before.box.bottom >= last.box.bottom - last.box.top:
+        apart.append(last)
+    return apart
 
 
 def _is_zone_y(line: Line, page: Page) -> bool:

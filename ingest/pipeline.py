@@ -238,8 +238,10 @@ def _document_lock(case: str, doc_id: str) -> threading.Lock:
 # pdfium-6, html-1, text-1: court records titled from their caption as reporters write case
 #   names ("Gray v. Hudson — Order …"), dated by document_dates' stated rule; SEC registrants
 #   in proper case; PACER docket reports titled by their case.
+# pdfium-7: a page number in figures set apart from the text above or below it is removed
+#   outside the header and footer zones too (slip opinions, 10-Ks with wide margins).
 READER_VERSIONS = {
-    ".pdf": "pdfium-6",
+    ".pdf": "pdfium-7",
     ".html": "html-1",
     ".htm": "html-1",
     ".txt": "text-1",

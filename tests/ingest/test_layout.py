@@ -55,6 +55,17 @@ def test_pleading_paper_line_numbers_are_removed_but_numbers_in_the_text_stay():
     assert len(removed) == 28
 
 
+def test_a_page_number_set_apart_below_the_header_zone_is_removed_but_a_heading_stays():
+    # A slip opinion with wide margins: "7" at 17% of the page, a gap, then the text, which
+    # runs on from the page before ("… no other" / "weapons” …").
+    first = body(["The officer found no other"], top=600)
+    second = [line("7", 303, 138, 309), *body(["weapons in the car.", "II"], top=164, pitch=14)]
+    second += body(["The Fourth Amendment applies."], top=220)
+    laid = lay_out(pages_of(first, second))
+    assert "no other weapons in the car." in laid.text and " 7" not in laid.text
+    assert "II" in laid.text.split()  # a roman numeral set apart is a heading as often
+
+
 def test_lines_of_a_paragraph_are_joined_and_an_indent_starts_a_new_one():
     laid = lay_out(
         pages_of(

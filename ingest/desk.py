@@ -17,7 +17,15 @@ from casefile.kernel.errors import ModelUnavailable
 from casefile.kernel.records import Desk, Event, ParsedDocument, Quote, RoleMention
 from casefile.kernel.text import short_line_runs, split_sentences
 from ingest.appearances import appearances
-from ingest.people import Mentions, clean_name, is_name, mention_counts, role_kind, roles_in
+from ingest.people import (
+    Mentions,
+    clean_name,
+    is_name,
+    is_organisation,
+    mention_counts,
+    role_kind,
+    roles_in,
+)
 from ingest.quotes import quotes_in
 from ingest.timeline import events_in
 
@@ -26,7 +34,7 @@ log = logging.getLogger(__name__)
 DESK = "desk"  # the name the desk is stored under beside a document
 # Raised whenever the extraction rules change: a desk made by older rules is made again
 # from the stored text the next time the case's desk is read.
-DESK_VERSION = 21
+DESK_VERSION = 22
 
 
 def read_desk(doc_id: str, text: str, document_date: str | None) -> Desk:
@@ -58,6 +66,8 @@ def read_desk(doc_id: str, text: str, document_date: str | None) -> Desk:
         log.warning("people not listed for %s: %s", doc_id, exc)
         named = Mentions(Counter(), {}, {}, {})
     people = frozenset(name for name, kind in named.kinds.items() if kind == "person")
+    # A firm or a party the caption and counsel blocks name, by what its name says it is.
+    kinds = {r.name: "organisation" for r in roles if is_organisation(r.name)} | named.kinds
     return Desk(
         quotes=tuple(quotes),
         events=tuple(events_in(doc_id, text, document_date, people)),
@@ -65,7 +75,7 @@ def read_desk(doc_id: str, text: str, document_date: str | None) -> Desk:
         mentions=tuple(sorted(named.counts.items(), key=lambda item: (-item[1], item[0]))),
         aliases=tuple(sorted(named.aliases.items())),
         first=tuple((name, start, end) for name, (start, end) in sorted(named.first.items())),
-        kinds=tuple(sorted(named.kinds.items())),
+        kinds=tuple(sorted(kinds.items())),
     )
 
 

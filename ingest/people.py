@@ -44,7 +44,7 @@ ORG_WORDS = re.compile(
     r"Department|Bureau|Office|Agency|Commission|Board|Court|University|College|School|Bank|"
     r"Communications|Studios|Media|News|Association|Foundation|Institute|Union|Council|"
     r"Committee|Services|Holdings|Capital|Fund|Trust|Hospital|Church|Police|Sheriff|"
-    r"Government|State|City|County|Republic|Party)\b\.?"
+    r"Government|State|City|County|Republic|Party|AG|GmbH|plc|Limited)\b\.?"
 )
 _RUN = re.compile(
     r"\b(?:(?:St|Ste|Mt|Ft)\.(?=\s+[A-Z])|[A-Z][a-zA-Z’'\-]+|[A-Z]\.)(?:\s+(?:[A-Z][a-zA-Z’'\-]+\.?|[A-Z]\.|of|de|van|von|la|da|"
@@ -311,7 +311,12 @@ def mention_counts(text: str) -> Mentions:
         if whole != name:
             mentions.aliases[name] = whole
     for name, kinds in votes.items():
-        mentions.kinds[name] = "law" if is_law(name) else kinds.most_common(1)[0][0]
+        if is_law(name):
+            mentions.kinds[name] = "law"
+        elif is_organisation(name):  # "Dammann & Co., Inc", whatever the recogniser voted
+            mentions.kinds[name] = "organisation"
+        else:
+            mentions.kinds[name] = kinds.most_common(1)[0][0]
     return mentions
 
 

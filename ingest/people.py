@@ -11,8 +11,10 @@ Reavis Page Jump LLP,"), "X's lawyer, NAME" — and from the court-record statem
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from casefile.kernel.records import RoleMention
@@ -366,6 +368,9 @@ def _of_this_case(outside: Counter[str], text: str, plain: str) -> set[str]:
 _CANDIDATE = re.compile(r"[a-z,;:)’'”][ \t]+[A-Z]|\b[A-Z][\w.’'-]*[ \t]+[A-Z]")
 
 
+BLOCK = 2_000  # the longest run of sentences read as one piece
+
+
 def _may_name(text: str, cited: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """The stretches of `text` the recogniser reads: runs of sentences that may hold a name
     (a capitalised word inside them), outside citations. The rest ("The motion is
@@ -382,9 +387,6 @@ def _may_name(text: str, cited: list[tuple[int, int]]) -> list[tuple[int, int]]:
         else:
             regions.append((start, end))
     return regions
-
-
-BLOCK = 2_000  # the longest run of sentences read as one piece
 
 
 _DEFINED = re.compile(
@@ -573,16 +575,19 @@ def clean_name(words: str) -> str | None:
     return name
 
 
-def people_named(text: str, known: frozenset[str]) -> list[str]:
-    """The full names of the people `text` names, longest first."""
-    return sorted({n.text for n in names(text, known) if is_person(n.text)}, key=len, reverse=True)
+@functools.lru_cache(maxsize=2)
+def people_named(text: str, known: frozenset[str]) -> tuple[str, ...]:
+    """The full names of the people `text` names, longest first. Kept for the document last
+    read: every pronoun of its quotations and timeline resolves against the same list."""
+    found = {n.text for n in names(text, known) if is_person(n.text)}
+    return tuple(sorted(found, key=len, reverse=True))
 
 
 def person_before(
     text: str,
     before: int,
     known: frozenset[str],
-    full: list[str],
+    full: Sequence[str],
     skip: list[tuple[int, int]] | tuple[()] = (),
     among: frozenset[str] | None = None,
 ) -> Name | None:
@@ -623,7 +628,7 @@ def _in_parentheses(text: str, position: int) -> bool:
     return text.count("(", line_start, position) > text.count(")", line_start, position)
 
 
-def canonical(name: str, full_names: list[str]) -> str:
+def canonical(name: str, full_names: Sequence[str]) -> str:
     """The full name a short one stands for: "Lively" -> "Blake Lively" when the document
     (or the case) names exactly one such person; "Shawn Nelson" -> "Shawn J. Nelson" and
     "Bank of America" -> "Bank of America, N.A." (the same name less an initial or a legal

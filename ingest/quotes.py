@@ -613,10 +613,6 @@ def _last_person(
     return person_before(text, before, known, people_named(text, known), quotations)
 
 
-def _inside(position: int, quotations: list[tuple[int, int]]) -> bool:
-    return any(start < position < end for start, end in quotations)
-
-
 def _tidy_role(role: str) -> str:
     role = re.sub(r"^(?:the|a|an)\s+", "", role.strip(" ,.;"), flags=re.I)
     role = re.sub(rf"\s+(?:{SPEECH})\b.*$", "", role)

@@ -97,7 +97,7 @@ class _Subjects:
     def __init__(self, text: str, among: frozenset[str]) -> None:
         self.text = text
         self.among = among
-        self.people: tuple[frozenset[str], list[str]] | None = None
+        self.people: tuple[frozenset[str], tuple[str, ...]] | None = None
 
     def __call__(self, start: int) -> str:
         opening = _OPENING.match(self.text, start, start + 80)

@@ -170,7 +170,7 @@ def _caption_cells(paragraphs: Sequence[str]) -> list[str]:
     fields of a form's header, without the rules themselves ("______", ":" alone)."""
     cells = []
     for paragraph in paragraphs:
-        for cell in re.split(r"\s+[:)]\s+|\s+[:)]$|^[:)]\s+", paragraph):
+        for cell in re.split(r"(?<!\s)\s+[:)]\s+|(?<!\s)\s+[:)]$|^[:)]\s+", paragraph):
             for field in _FORM_FIELD.split(cell):
                 field = re.sub(r"_{3,}|^\W+$", "", field).strip()
                 if field:

@@ -20,6 +20,15 @@ ABBREVIATIONS = frozenset(
     ala ariz ark cal colo conn del fla ga haw ill ind kan ky la md mass mich minn miss mo
     mont neb nev okla ore pa tenn tex vt va wash wis wyo""".split()
 )
+# The longest stretch read as one sentence. Real sentences of court writing and news copy
+# stay well under it (99.9% of ../shared/eval's under 1,150 characters); a line of thousands
+# of words without a full stop (a table flattened, a damaged or hostile file) is read in
+# pieces, so every pattern run over a sentence costs at most what this length costs.
+MAX_SENTENCE_CHARS = 1_500
+# The most lines read as one run of short lines: a signature block or a caption is a few;
+# a column of a table is hundreds.
+MAX_RUN_LINES = 12
+
 _CANDIDATE_END = re.compile(r"[.!?…]+[”’\"')\]]*(?=\s+|$)")
 _NEXT_START = re.compile(r"\s+[“‘\"'(\[]*[A-Z0-9]")
 _WORD_BEFORE = re.compile(r"([\w.]+)\.$")
@@ -45,7 +54,30 @@ def _split_line(text: str, start: int, end: int) -> list[tuple[int, int]]:
         spans.append((sentence_start, stop))
         sentence_start = stop
     spans.append((sentence_start, end))
-    return [trimmed for span in spans if (trimmed := _trim(text, *span))]
+    return [
+        piece
+        for span in spans
+        if (trimmed := _trim(text, *span))
+        for piece in _bounded(text, *trimmed)
+    ]
+
+
+def _bounded(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """A sentence in pieces of at most MAX_SENTENCE_CHARS, cut after a semicolon, else a
+    comma, else a space in the second half of each piece."""
+    pieces = []
+    while end - start > MAX_SENTENCE_CHARS:
+        limit = start + MAX_SENTENCE_CHARS
+        half = start + MAX_SENTENCE_CHARS // 2
+        cut = max(text.rfind("; ", half, limit), text.rfind(", ", half, limit))
+        cut = cut + 1 if cut >= 0 else text.rfind(" ", half, limit)
+        cut = cut if cut > start else limit
+        if trimmed := _trim(text, start, cut):
+            pieces.append(trimmed)
+        start = cut
+    if trimmed := _trim(text, start, end):
+        pieces.append(trimmed)
+    return pieces
 
 
 def _ends_sentence(text: str, mark: int, stop: int, line_end: int) -> bool:
@@ -122,7 +154,9 @@ def short_line_runs(
 ) -> list[tuple[int, int]]:
     """Spans of two or more consecutive short lines in `text[start:end]`: the signature
     blocks, captions and letterheads that set one statement over several lines
-    ("SUSAN ILLSTON" / "United States District Judge")."""
+    ("SUSAN ILLSTON" / "United States District Judge"). A run longer than MAX_RUN_LINES is
+    given as overlapping windows of that many lines, so a block of up to half of it lies
+    whole in one of them."""
     end = len(text) if end is None else end
     runs: list[tuple[int, int]] = []
     current: list[tuple[int, int]] = []
@@ -131,9 +165,16 @@ def short_line_runs(
         if len(line.group(0).strip()) <= max_chars:
             current.append(span)
             continue
-        if len(current) > 1:
-            runs.append((current[0][0], current[-1][1]))
+        runs.extend(_run_windows(current))
         current = []
-    if len(current) > 1:
-        runs.append((current[0][0], current[-1][1]))
+    runs.extend(_run_windows(current))
     return runs
+
+
+def _run_windows(lines: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    if len(lines) < 2:
+        return []
+    step = MAX_RUN_LINES // 2
+    last = max(len(lines) - MAX_RUN_LINES, 0)
+    starts = [*range(0, last, step), last]
+    return [(lines[i][0], lines[min(i + MAX_RUN_LINES, len(lines)) - 1][1]) for i in starts]

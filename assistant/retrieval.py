@@ -22,6 +22,7 @@ from assistant.questions import Question
 from casefile.kernel.index import CaseIndex
 from casefile.kernel.records import Passage, doc_id_of, page_range, pages_in
 from casefile.kernel.text import split_sentences
+from ingest.desk import DESK, from_json, is_current
 from ingest.legal import stated
 
 RRF_K = 60
@@ -246,7 +247,12 @@ class StatedFacts:
         if doc_id in self._found:
             self._found.move_to_end(doc_id)
             return self._found[doc_id]
-        found = [(s.start, s.end, s.role) for s in stated(self.store.document_text(doc_id))]
+        # Read at ingest with the desk; a desk made by older rules means reading them now.
+        desk = self.store.extra(doc_id, DESK)
+        if desk is not None and is_current(desk):
+            found = list(from_json(desk).stated)
+        else:
+            found = [(s.start, s.end, s.role) for s in stated(self.store.document_text(doc_id))]
         self._found[doc_id] = found
         while len(self._found) > self.MAX_DOCUMENTS:
             self._found.popitem(last=False)

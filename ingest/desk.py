@@ -17,6 +17,7 @@ from casefile.kernel.errors import ModelUnavailable
 from casefile.kernel.records import Desk, Event, ParsedDocument, Quote, RoleMention
 from casefile.kernel.text import short_line_runs, split_sentences
 from ingest.appearances import appearances
+from ingest.legal import stated
 from ingest.people import (
     Mentions,
     clean_name,
@@ -34,16 +35,17 @@ log = logging.getLogger(__name__)
 DESK = "desk"  # the name the desk is stored under beside a document
 # Raised whenever the extraction rules change: a desk made by older rules is made again
 # from the stored text the next time the case's desk is read.
-DESK_VERSION = 22
+DESK_VERSION = 23  # 23: the statements of roles and rulings, for retrieval
 
 
 def read_desk(doc_id: str, text: str, document_date: str | None) -> Desk:
     """Everything the desk keeps of one document's text."""
     # Sentences, and runs of short lines: a signature block states a role over two lines.
     units = split_sentences(text) + short_line_runs(text)
+    statements = stated(text)
     quotes = quotes_in(doc_id, text)
     # The judge, counsel and parties as captions and counsel blocks print them.
-    roles = appearances(doc_id, text) + roles_in(doc_id, text, units)
+    roles = appearances(doc_id, text) + roles_in(doc_id, text, units, statements)
     # A speaker's role, as the attribution gives it ("former federal prosecutor").
     for quote in quotes:
         if quote.speaker and quote.role and quote.said_at and " and " not in quote.speaker:
@@ -76,6 +78,7 @@ def read_desk(doc_id: str, text: str, document_date: str | None) -> Desk:
         aliases=tuple(sorted(named.aliases.items())),
         first=tuple((name, start, end) for name, (start, end) in sorted(named.first.items())),
         kinds=tuple(sorted(kinds.items())),
+        stated=tuple((s.start, s.end, s.role) for s in statements),
     )
 
 
@@ -105,4 +108,5 @@ def from_json(data: str) -> Desk:
         aliases=tuple((alias, name) for alias, name in raw.get("aliases", [])),
         first=tuple((name, start, end) for name, start, end in raw.get("first", [])),
         kinds=tuple((name, kind) for name, kind in raw.get("kinds", [])),
+        stated=tuple((start, end, role) for start, end, role in raw.get("stated", [])),
     )

@@ -21,7 +21,7 @@ from casefile.kernel.records import RoleMention
 from casefile.kernel.text import split_sentences
 from ingest import citations
 from ingest.docket import caption_parties
-from ingest.legal import statements
+from ingest.legal import Statement
 from ingest.nlp import Entity
 
 # Capitalised words that start sentences, name months or courts' furniture, not people.
@@ -169,8 +169,11 @@ def role_kind(words: str) -> str:
     return words.strip().lower()
 
 
-def roles_in(doc_id: str, text: str, sentences: list[tuple[int, int]]) -> list[RoleMention]:
-    """Every role `text` states, sentence by sentence (offsets into `text`)."""
+def roles_in(
+    doc_id: str, text: str, sentences: list[tuple[int, int]], stated_facts: Sequence[Statement]
+) -> list[RoleMention]:
+    """Every role `text` states, sentence by sentence (offsets into `text`), and those its
+    `stated_facts` (legal.stated's, read over the same sentences) state."""
     found: list[RoleMention] = []
     for start, end in sentences:
         sentence = text[start:end]
@@ -224,37 +227,37 @@ def roles_in(doc_id: str, text: str, sentences: list[tuple[int, int]]) -> list[R
                             doc_id, start + match.start(), start + match.end(), who, "party", ""
                         )
                     )
-        for statement in statements(sentence):
-            if statement.role in ("disposition", "dated"):
-                continue
-            role = {
-                "panel": "judge",
-                "author": "judge",
-                "signer": "signer",
-                "dissent": "judge",
-            }.get(statement.role, statement.role)
-            detail = {
-                "counsel": f"for {statement.side}" if statement.side else "",
-                "dissent": "dissenting",
-            }.get(statement.role, "")
-            for who in re.split(r"\s*,\s*(?:and\s+)?|\s+and\s+", statement.value):
-                who = who.strip(" ,.")
-                if (
-                    who
-                    and who[0].isupper()
-                    and len(who) > 2
-                    and not re.fullmatch(r"[A-Z]\.?(?:\s?[A-Z]\.)*J?J?\.?", who)
-                ):
-                    found.append(
-                        RoleMention(
-                            doc_id,
-                            start + statement.reach[0],
-                            start + statement.reach[1],
-                            who,
-                            "lawyer" if role == "counsel" else role,
-                            detail,
-                        )
+    for statement in stated_facts:
+        if statement.role in ("disposition", "dated"):
+            continue
+        role = {
+            "panel": "judge",
+            "author": "judge",
+            "signer": "signer",
+            "dissent": "judge",
+        }.get(statement.role, statement.role)
+        detail = {
+            "counsel": f"for {statement.side}" if statement.side else "",
+            "dissent": "dissenting",
+        }.get(statement.role, "")
+        for who in re.split(r"\s*,\s*(?:and\s+)?|\s+and\s+", statement.value):
+            who = who.strip(" ,.")
+            if (
+                who
+                and who[0].isupper()
+                and len(who) > 2
+                and not re.fullmatch(r"[A-Z]\.?(?:\s?[A-Z]\.)*J?J?\.?", who)
+            ):
+                found.append(
+                    RoleMention(
+                        doc_id,
+                        statement.reach[0],
+                        statement.reach[1],
+                        who,
+                        "lawyer" if role == "counsel" else role,
+                        detail,
                     )
+                )
     return found
 
 

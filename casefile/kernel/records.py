@@ -353,3 +353,7 @@ class Desk:
     aliases: tuple[tuple[str, str], ...] = ()  # ("Lively", "Blake Lively"): short forms used
     first: tuple[tuple[str, int, int], ...] = ()  # (name, start, end): where first named
     kinds: tuple[tuple[str, str], ...] = ()  # (name, "person" | "organisation" | "law")
+    # (start, end, role): where the document states a judge, counsel, a panel, an author or
+    # its ruling ("Before A, B, and C, Circuit Judges.", "the motion is DENIED"), read once
+    # at ingest for the questions that need those passages.
+    stated: tuple[tuple[int, int, str], ...] = ()

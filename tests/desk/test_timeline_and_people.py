@@ -1,6 +1,7 @@
 """Dated events and the people of a case, on the demo article and a court-record fixture."""
 
 from casefile.kernel.text import short_line_runs, split_sentences
+from ingest.legal import stated
 from ingest.loaders import parse_document
 from ingest.people import roles_in
 from ingest.timeline import events_in
@@ -54,7 +55,8 @@ def test_a_court_record_gives_its_judge_and_counsel(tmp_path):
     path = tmp_path / "order.txt"
     path.write_text(ORDER, encoding="utf-8")
     doc = parse_document(path, path.read_bytes())
-    roles = roles_in("d", doc.text, split_sentences(doc.text) + short_line_runs(doc.text))
+    units = split_sentences(doc.text) + short_line_runs(doc.text)
+    roles = roles_in("d", doc.text, units, stated(doc.text))
     found = {(r.name, r.role) for r in roles}
     assert ("Jordan Blake", "lawyer") in found
     assert ("Priya Raman", "lawyer") in found

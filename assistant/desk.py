@@ -27,13 +27,15 @@ from casefile.kernel.records import (
     DocumentRecord,
     Event,
     PageSpan,
+    ParsedDocument,
     Passage,
     Quote,
     RoleMention,
     file_name,
     page_range,
 )
-from ingest.desk import DESK, from_json, is_current, read_desk, to_json
+from ingest.desk import DESK, from_json, is_current, to_json
+from ingest.desk_worker import BASE_BUDGET_S, submit_desk
 from ingest.people import canonical, is_law, is_organisation, role_kind
 from ingest.quotes import is_statement
 
@@ -118,8 +120,9 @@ class CaseDesk:
 
     RECHECK_S = 2.0
 
-    def __init__(self, store: CaseIndex) -> None:
+    def __init__(self, store: CaseIndex, budget_s: float = BASE_BUDGET_S) -> None:
         self.store = store
+        self.budget_s = budget_s  # for a document's desk made here (CASEFILE_INGEST_DESK_BUDGET_S)
         self._desks: dict[str, Desk] = {}
         self._records: dict[str, DocumentRecord] = {}
         self._pages: dict[str, tuple[PageSpan, ...]] = {}
@@ -274,10 +277,14 @@ class CaseDesk:
                 desks[doc_id] = from_json(stored[doc_id])
             else:  # ingested before the desk existed, or by older rules: make it now, once
                 try:
-                    desk = read_desk(doc_id, self.store.document_text(doc_id), record.date)
-                    self.store.write_extra(doc_id, DESK, to_json(desk))
+                    text = self.store.document_text(doc_id)
                 except DocumentNotFound:
                     continue  # removed since it was listed
+                # In the worker, within the same time budget as at ingest; one over it is
+                # kept empty, so that it is not tried again.
+                parsed = ParsedDocument(text, record.kind, record.title, record.date)
+                desk = submit_desk(doc_id, parsed, self.budget_s).result() or Desk()
+                self.store.write_extra(doc_id, DESK, to_json(desk))
                 desks[doc_id] = desk
         records = {doc_id: r for doc_id, r in records.items() if doc_id in desks}
         self._records, self._desks = records, desks

@@ -83,6 +83,8 @@ def ingest(
             err.print(f"skipped {line}")
         elif outcome.status == "failed":
             err.print(f"[red]failed[/] {line}")
+        elif outcome.reason and outcome.status in ("added", "updated"):
+            err.print(f"[yellow]note[/] {line}")
     table = Table(title=f"case {store.case!r}", show_edge=False)
     for column in (
         "added",

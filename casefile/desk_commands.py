@@ -29,7 +29,7 @@ def _desk(case: str | None):  # type: ignore[no-untyped-def]
     from vectorstore.cases import open_case
 
     settings = load_settings(case)
-    return CaseDesk(open_case(settings, create=False)), settings.case
+    return CaseDesk(open_case(settings, create=False), settings.ingest.desk_budget_s), settings.case
 
 
 def _print(rows: list[dict[str, Any]], as_json: bool, as_csv: bool) -> bool:

@@ -332,7 +332,8 @@ def _named(text: str, plain: str, cited: list[tuple[int, int]]) -> list[tuple[st
     terms = _defined_terms(text)
     lowercase_words = set(re.findall(r"(?<= )[a-z]+(?=[ ,.;:])", text))
     found = []
-    for entity in entities(plain, _NAMED, _may_name(plain, cited)):
+    common = set(_LOWER_WORD.findall(text))
+    for entity in entities(plain, _NAMED, _may_name(plain, cited, common)):
         name = clean_name(entity.words)
         if name is None or (entity.label == "ORG" and _alone_on_its_line(plain, entity)):
             continue
@@ -369,18 +370,26 @@ def _of_this_case(outside: Counter[str], text: str, plain: str) -> set[str]:
 
 # A capitalised word inside a sentence (after a lowercase word or a comma), or two together.
 _CANDIDATE = re.compile(r"[a-z,;:)’'”][ \t]+[A-Z]|\b[A-Z][\w.’'-]*[ \t]+[A-Z]")
+_WORD_AT = re.compile(r"[\w’'-]+")
+_LOWER_WORD = re.compile(r"\b[a-z][a-z’'-]+\b")
 
 
 BLOCK = 2_000  # the longest run of sentences read as one piece
 
 
-def _may_name(text: str, cited: list[tuple[int, int]]) -> list[tuple[int, int]]:
+def _may_name(text: str, cited: list[tuple[int, int]], common: set[str]) -> list[tuple[int, int]]:
     """The stretches of `text` the recogniser reads: runs of sentences that may hold a name
-    (a capitalised word inside them), outside citations. The rest ("The motion is
-    denied.", "See Smith v. Jones, 12 F.3d 4.") names nobody the desk would list."""
+    (a capitalised word inside them that the document never writes in lower case: "the
+    Court", "Plaintiff's Motion", "Balance Sheet" are words the document also writes
+    plainly), outside citations. The rest ("The motion is denied.", "See Smith v. Jones,
+    12 F.3d 4.") names nobody the desk would list."""
     regions: list[tuple[int, int]] = []
     for start, end in split_sentences(text):
-        if not _CANDIDATE.search(text, start, end):
+        if not any(
+            (word := _WORD_AT.match(text, found.end() - 1, end))
+            and word.group(0).lower() not in common
+            for found in _CANDIDATE.finditer(text, start, end)
+        ):
             continue
         at = bisect.bisect_right(cited, (start, float("inf"))) - 1
         if at >= 0 and cited[at][0] <= start and end <= cited[at][1]:

@@ -20,11 +20,12 @@ from casefile.kernel.errors import (
     UnreadableFile,
 )
 from casefile.kernel.index import CaseWriter
-from casefile.kernel.records import DocumentRecord
+from casefile.kernel.records import Desk, DocumentRecord, ParsedDocument
 from casefile.kernel.settings import IngestSettings
 from ingest.chunking import chunk_document
-from ingest.desk import DESK, desk_of
+from ingest.desk import DESK
 from ingest.desk import to_json as desk_json
+from ingest.desk_worker import PendingDesk, start_desk_worker, submit_desk
 from ingest.loaders import LoadOptions, parse_document, supported_suffixes
 from ingest.positions import POSITIONS, positions_json
 
@@ -107,6 +108,8 @@ def ingest_paths(
     embedded_before = store.embedded_chunks
     files, skipped = discover_files(paths)
     report.outcomes.extend(skipped)
+    if files and settings.desk:
+        start_desk_worker()  # its model loads while the first file is read
     for path in files:
         try:
             outcome = ingest_file(path, store, settings, on_page)
@@ -176,6 +179,33 @@ def _ingest_bytes(
         on_page=(lambda page, pages, what: on_page(path, page, pages, what)) if on_page else None,
     )
     parsed = parse_document(path, data, options)
+    # The desk is read in its worker while the chunks are embedded and stored.
+    pending = submit_desk(doc_id, parsed, settings.desk_budget_s) if settings.desk else None
+    try:
+        chunk_count = _store(path, data, doc_id, size, parsed, pending, store, settings)
+    finally:
+        if pending:
+            pending.result()  # frees the worker, also when storing failed
+    _drop_versions(store, previous)
+    status: Status = "updated" if previous or existing else "added"
+    problem = pending.problem if pending else ""
+    note = f"quotes, people and timeline left out: {problem}" if problem else ""
+    return FileOutcome(path, status, doc_id, chunk_count, note, parsed.title)
+
+
+def _store(
+    path: Path,
+    data: bytes,
+    doc_id: str,
+    size: int,
+    parsed: ParsedDocument,
+    pending: PendingDesk | None,
+    store: CaseWriter,
+    settings: IngestSettings,
+) -> int:
+    """Write the document's record, chunks and extras; the number of chunks."""
+    source = str(path.resolve())
+    chunker = chunker_signature(settings, path.suffix)
     chunks = chunk_document(parsed, doc_id, settings.chunk_size, settings.chunk_overlap)
     record = DocumentRecord(
         doc_id=doc_id,
@@ -192,7 +222,10 @@ def _ingest_bytes(
         docket_entry=parsed.docket.docket_entry,
         ocr_pages=parsed.ocr_pages,
     )
-    extras = {DESK: desk_json(desk_of(doc_id, parsed))}
+    extras: dict[str, str | Callable[[], str]] = {}
+    if pending:
+        # A desk over its budget is stored empty: no later reading of the case tries again.
+        extras[DESK] = lambda: desk_json(pending.result() or Desk())
     if parsed.words:
         extras[POSITIONS] = positions_json(parsed.words)
     store.write_document(
@@ -205,9 +238,7 @@ def _ingest_bytes(
         # The case keeps a PDF's file, to show a quote on the page as the court has it.
         original=data if parsed.kind == "pdf" else None,
     )
-    _drop_versions(store, previous)
-    status: Status = "updated" if previous or existing else "added"
-    return FileOutcome(path, status, doc_id, len(chunks), title=parsed.title)
+    return len(chunks)
 
 
 def finish_interrupted(store: CaseWriter) -> list[str]:

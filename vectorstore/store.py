@@ -22,7 +22,7 @@ import socket
 import threading
 import time
 import uuid
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -190,11 +190,12 @@ class CaseStore:
         *,
         pages: Sequence[PageSpan] = (),
         chunker: str = "",
-        extras: Mapping[str, str] | None = None,
+        extras: Mapping[str, str | Callable[[], str]] | None = None,
         original: bytes | None = None,
     ) -> None:
         """Store a document, its chunks, its extras (JSON by name: the desk, the word
-        positions) and its original file (kept only by a store with a folder); the record is
+        positions; a callable is called once the chunks are stored, for what is read
+        meanwhile) and its original file (kept only by a store with a folder); the record is
         marked complete only at the end."""
         key = (self._docs.name, record.doc_id)
         with _WRITING_LOCK:
@@ -212,7 +213,7 @@ class CaseStore:
                 if batch_start:
                     self._docs.update(ids=[record.doc_id], metadatas=[{"heartbeat": time.time()}])
             for name, data in (extras or {}).items():
-                self.write_extra(record.doc_id, name, data)
+                self.write_extra(record.doc_id, name, data() if callable(data) else data)
             done = _metadata(record, complete=True, chunker=chunker, pages=pages)
             done["chunk_count"] = len(chunks)
             self._docs.update(ids=[record.doc_id], metadatas=[done])

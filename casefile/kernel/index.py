@@ -6,7 +6,7 @@ bring another (an in-memory index, a different database) without touching the st
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
@@ -99,7 +99,7 @@ class CaseWriter(Protocol):
         *,
         pages: Sequence[PageSpan] = (),
         chunker: str = "",
-        extras: Mapping[str, str] | None = None,
+        extras: Mapping[str, str | Callable[[], str]] | None = None,
         original: bytes | None = None,
     ) -> None: ...
 

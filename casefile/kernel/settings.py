@@ -35,6 +35,18 @@ class IngestSettings(BaseModel):
         description="Drop all-capital lines (related-story links, calls to action) from news copy "
         "(.txt, .md, .html). Court filings in PDF or DOCX are never touched.",
     )
+    desk: bool = Field(
+        True,
+        description="Read each document's desk (quotes, people, timeline, the roles and "
+        "rulings it states) at ingest, in a worker process beside the embedding. Off: ingest "
+        "is faster, and the desk is read the first time the case's desk is opened.",
+    )
+    desk_budget_s: float = Field(
+        60.0,
+        description="Seconds the desk (quotes, people, timeline) of one document may take, plus "
+        "half a second per 1,000 characters of its text; a desk over it is left out and "
+        "logged, and the document is stored without it.",
+    )
 
     @model_validator(mode="after")
     def _check_sizes(self) -> IngestSettings:
@@ -47,6 +59,10 @@ class IngestSettings(BaseModel):
             )
         if self.max_file_mb <= 0:
             raise ValueError(f"max_file_mb must be positive. Currently, it is {self.max_file_mb}")
+        if self.desk_budget_s <= 0:
+            raise ValueError(
+                f"desk_budget_s must be positive. Currently, it is {self.desk_budget_s}"
+            )
         return self
 
 

@@ -1,0 +1,84 @@
+"""The desk's worker process: the same desk as a reading in this process, and a document
+whose reading hangs or kills its worker is left out, named with the reason, without stopping
+the next one."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+
+import pytest
+
+from casefile.kernel.records import ParsedDocument
+from ingest.desk import read_desk
+from ingest.desk_worker import DeskWorker, PendingDesk, submit_desk
+from ingest.pipeline import ingest_paths
+from tests.conftest import SEED
+
+pytestmark = pytest.mark.integration
+
+# Workers that read a request and then never answer, or die.
+SILENT = (sys.executable, "-c", "import sys, time; sys.stdin.readline(); time.sleep(600)")
+DYING = (sys.executable, "-c", "import sys; sys.stdin.readline(); sys.exit(3)")
+
+
+def _document() -> ParsedDocument:
+    return ParsedDocument(SEED.read_text(encoding="utf-8"), "text", "The article")
+
+
+def test_the_worker_reads_the_same_desk_as_this_process():
+    parsed = _document()
+    desk = submit_desk("d1", parsed).result()
+    assert desk == read_desk("d1", parsed.text, parsed.date)
+    assert desk is not None and desk.quotes and desk.mentions
+
+
+def test_a_desk_over_its_budget_is_left_out_and_its_worker_ended():
+    worker = DeskWorker(SILENT)
+    pending = worker.submit("d1", _document(), budget_s=0.5)
+    process = worker._process
+    assert pending.result() is None
+    assert "time budget" in pending.problem
+    assert process is not None and process.poll() is not None  # not left running
+    assert not worker.running
+
+
+def test_a_worker_that_dies_is_named_and_replaced_for_the_next_document():
+    worker = DeskWorker(DYING)
+    first = worker.submit("d1", _document())
+    assert first.result() is None
+    assert "stopped" in first.problem
+    worker.command = DeskWorker.COMMAND  # the next document gets a working process
+    second = worker.submit("d2", _document())
+    assert second.result() is not None
+    worker.close()
+
+
+def test_an_ingest_whose_desk_fails_stores_the_document_and_says_so(
+    tmp_path, store, settings, monkeypatch
+):
+    def silent_worker(doc_id, parsed, budget_s):
+        return DeskWorker(SILENT).submit(doc_id, parsed, 0.5)
+
+    monkeypatch.setattr("ingest.pipeline.submit_desk", silent_worker)
+    path = tmp_path / "article.txt"
+    shutil.copy(SEED, path)
+    report = ingest_paths([path], store, settings.ingest)
+    [outcome] = report.outcomes
+    assert outcome.status == "added" and outcome.chunks > 0
+    assert "quotes, people and timeline left out" in outcome.reason
+    assert "time budget" in outcome.reason
+    assert store.chunk_count() == outcome.chunks  # searchable all the same
+
+
+def test_result_can_be_asked_twice():
+    pending: PendingDesk = submit_desk("d1", _document())
+    assert pending.result() is pending.result()
+
+
+def test_a_worker_made_here_never_joins_the_pool_ingests_use():
+    import ingest.desk_worker as desk_worker
+
+    worker = DeskWorker(SILENT)
+    worker.submit("d1", _document(), budget_s=0.1).result()
+    assert worker not in desk_worker._IDLE

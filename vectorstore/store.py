@@ -18,6 +18,7 @@ import json
 import logging
 import os
 import re
+import shutil
 import socket
 import threading
 import time
@@ -49,6 +50,7 @@ EXTRAS_SUFFIX = "-extras"  # what ingest keeps beside a document: its desk, its 
 WRITE_BATCH = 256
 READ_PAGE = 5000
 KEYWORD_RECHECK_S = 2.0
+KEYWORD_LEVEL_BATCH = 50  # documents added to the keyword index per commit when levelling
 # A writer on another machine that has not written for this long is taken for dead.
 STALE_WRITER_S = 15 * 60
 
@@ -129,10 +131,11 @@ class CaseStore:
             )
         except Exception as exc:  # connection and server errors surface here first
             raise StoreUnavailable(f"cannot open case {case!r} in Chroma: {exc}") from exc
-        self._keyword: tuple[frozenset[str], KeywordIndex] | None = None
         self.embedded_chunks = 0  # texts this store has embedded (the rest reused stored vectors)
+        self._keyword: KeywordIndex | None = None  # opened on first use
         self._keyword_lock = threading.Lock()
-        self._keyword_checked = 0.0
+        self._keyword_checked = -1e9
+        self._keyword_hidden: frozenset[str] = frozenset()  # indexed, but not complete in Chroma
 
     # -- documents ---------------------------------------------------------------------
 
@@ -217,10 +220,12 @@ class CaseStore:
             done = _metadata(record, complete=True, chunker=chunker, pages=pages)
             done["chunk_count"] = len(chunks)
             self._docs.update(ids=[record.doc_id], metadatas=[done])
+            # Searchable by keyword once complete; a writer killed between the two leaves
+            # a gap the next search of any process fills (`keyword_index`).
+            self._keyword_index().replace(record.doc_id, [(c.id, c.text) for c in chunks])
         finally:
             with _WRITING_LOCK:
                 _WRITING.discard(key)
-        self._keyword = None
 
     def abandoned_records(self) -> list[DocumentRecord]:
         """Incomplete records whose writer is gone: killed, crashed, or silent for too long.
@@ -313,12 +318,12 @@ class CaseStore:
     def delete_document(self, doc_id: str) -> None:
         """Remove a document, its chunks, extras, original file and record (record last, so
         nothing is orphaned)."""
+        self._keyword_index().remove([doc_id])
         self._delete_chunks(doc_id)
         self._extras.delete(where={"doc_id": doc_id})
         if self._originals is not None:
             self._originals.remove(doc_id)
         self._docs.delete(ids=[doc_id])
-        self._keyword = None
 
     def _delete_chunks(self, doc_id: str) -> None:
         self._chunks.delete(where={"doc_id": doc_id})
@@ -418,38 +423,61 @@ class CaseStore:
         return [found[i] for i in ids if i in found]
 
     def keyword_index(self) -> KeywordIndex:
-        """The BM25 index of the complete documents' chunks, rebuilt only when they change."""
+        """The case's keyword index, level with the complete documents in Chroma: checked at
+        most every KEYWORD_RECHECK_S, so documents another process or machine added (a
+        colleague's, on a shared server) become searchable, and removed ones go."""
         with self._keyword_lock:
+            index = self._keyword_index()
             now = time.monotonic()
-            if self._keyword is not None and now - self._keyword_checked < KEYWORD_RECHECK_S:
-                return self._keyword[1]
-            # Writes through this store drop the index at once; writes by another process
-            # (an ingest while the app runs) are seen within KEYWORD_RECHECK_S. Listing the
-            # documents on every question cost 35 ms at 50,000 chunks.
-            self._keyword_checked = now
-            complete = frozenset(self._docs.get(where={"complete": True}, include=[])["ids"])
-            if self._keyword is None or self._keyword[0] != complete:
-                rows = [
-                    (chunk_id, text)
-                    for chunk_id, text in self._paged(None, ["documents"])
-                    if doc_id_of(chunk_id) in complete
-                ]
-                index = KeywordIndex([r[0] for r in rows], [r[1] for r in rows])
-                self._keyword = (complete, index)
-            return self._keyword[1]
+            if now - self._keyword_checked >= KEYWORD_RECHECK_S:
+                self._keyword_checked = now
+                index.refresh()
+                self._level_keywords(index)
+            return index
+
+    def _keyword_index(self) -> KeywordIndex:
+        if self._keyword is None:
+            self._keyword = KeywordIndex(self.folder / "keyword" if self.folder else None)
+        return self._keyword
+
+    def _level_keywords(self, index: KeywordIndex) -> None:
+        got = self._docs.get(include=["metadatas"])
+        complete = {
+            doc_id
+            for doc_id, meta in zip(got["ids"], got["metadatas"] or [], strict=True)
+            if meta.get("complete")
+        }
+        indexed = index.doc_ids()
+        if gone := indexed - set(got["ids"]):
+            index.remove(gone)
+        missing = sorted(complete - indexed)
+        for start in range(0, len(missing), KEYWORD_LEVEL_BATCH):
+            batch = missing[start : start + KEYWORD_LEVEL_BATCH]
+            chunks: dict[str, list[tuple[str, str]]] = {doc_id: [] for doc_id in batch}
+            for chunk_id, text in self._paged({"doc_id": {"$in": batch}}, ["documents"]):
+                chunks[doc_id_of(chunk_id)].append((chunk_id, text))
+            index.apply(chunks, remove=())
+        if missing:
+            log.info("keyword index of %s: added %d documents", self.case, len(missing))
+        self._keyword_hidden = frozenset(indexed - complete - set(gone))
 
     def delete_case(self) -> None:
-        """Drop the case's collections and the original files it keeps."""
+        """Drop the case's collections, the original files it keeps and its keyword index."""
         for name in (self._chunks.name, self._extras.name, self._docs.name):
             self.client.delete_collection(name)
         if self._originals is not None:
             self._originals.remove_all()
+        self._keyword = None
+        if self.folder is not None:
+            shutil.rmtree(self.folder / "keyword", ignore_errors=True)
 
     def keyword_search(
         self, query: str, k: int, doc_ids: set[str] | None = None
     ) -> list[tuple[str, float]]:
         """(chunk id, BM25 score) of the `k` best chunks for `query`."""
-        return [(hit.chunk_id, hit.score) for hit in self.keyword_index().search(query, k, doc_ids)]
+        index = self.keyword_index()
+        hits = index.search(query, k, doc_ids, exclude=self._keyword_hidden)
+        return [(hit.chunk_id, hit.score) for hit in hits]
 
     def langchain_vectorstore(self) -> Chroma:
         """The case's chunks as a LangChain vector store, for use in a user's own chain."""

@@ -124,6 +124,50 @@ def test_an_ingest_killed_half_way_is_finished_by_the_next_run(tmp_path):
 
 
 @pytest.mark.integration
+def test_a_kill_between_chroma_and_the_keyword_index_is_repaired(tmp_path):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    shutil.copy(SEED, folder / "article.txt")
+    (folder / "order.txt").write_text("The xylophone records are to be produced by Friday.\n")
+    # The real CLI, SIGKILLed once the second document is complete in Chroma and before its
+    # chunks reach the keyword index.
+    killer = textwrap.dedent(
+        f"""
+        import os, signal, sys
+        import vectorstore.keyword as keyword
+        real_replace = keyword.KeywordIndex.replace
+        def replace_or_die(self, doc_id, chunks):
+            chunks = list(chunks)
+            if any("xylophone" in text for _, text in chunks):
+                os.kill(os.getpid(), signal.SIGKILL)
+            real_replace(self, doc_id, chunks)
+        keyword.KeywordIndex.replace = replace_or_die
+        sys.argv = ["casefile", "ingest", {str(folder)!r}]
+        from casefile.cli import main
+        main()
+        """
+    )
+    killed = subprocess.run(
+        [sys.executable, "-c", killer], capture_output=True, text=True, timeout=300
+    )
+    assert killed.returncode == -9
+
+    from casefile.kernel.settings import Settings
+    from vectorstore.cases import open_case
+
+    store = open_case(Settings())  # another process, as the next question's would be
+    records = store.records()
+    assert sorted(r.name for r in records) == ["article.txt", "order.txt"]
+    assert store.keyword_search("xylophone", k=3)  # the gap is filled at the first search
+    assert store.keyword_index().doc_ids() == {r.doc_id for r in records}
+    assert len(store.keyword_index()) == store.chunk_count()
+    chunks = store.chunk_count()
+    casefile("ingest", str(folder))  # both unchanged: nothing written twice
+    after = open_case(Settings())
+    assert after.chunk_count() == chunks == len(after.keyword_index())
+
+
+@pytest.mark.integration
 def test_the_desk_commands_print_cited_tables(tmp_path):
     env = {**os.environ, "CASEFILE_HOME": str(tmp_path / "home"), "COLUMNS": "160"}
     run = [sys.executable, "-m", "casefile.cli"]

@@ -49,7 +49,16 @@ def test_keyword_index_finds_exact_names_and_numbers(store):
     ingest_paths([SEED], store, IngestSettings())
     hits = store.keyword_index().search("$400 million", k=2)
     assert "$400 million" in store.chunks_by_id([hits[0].chunk_id])[0][0].page_content
-    assert store.keyword_index() is store.keyword_index()  # not rebuilt between queries
+
+
+def test_the_keyword_index_is_kept_beside_the_case_not_rebuilt(settings, fake_embeddings):
+    folder = settings.case_dir("kept")
+    writer = CaseStore(make_client(settings), "kept", fake_embeddings, folder=folder)
+    ingest_paths([SEED], writer, IngestSettings())
+    reader = CaseStore(make_client(settings), "kept", fake_embeddings, folder=folder)
+    index = reader._keyword_index()  # opened, not levelled with Chroma
+    assert index.doc_ids() == {r.doc_id for r in reader.records()}
+    assert len(index) == reader.chunk_count()
 
 
 def test_large_cases_are_read_a_page_at_a_time(store, monkeypatch):
@@ -58,7 +67,7 @@ def test_large_cases_are_read_a_page_at_a_time(store, monkeypatch):
     everything = store.chunks()
     monkeypatch.setattr("vectorstore.store.READ_PAGE", 3)
     assert [d.id for d in store.chunks()] == [d.id for d in everything]
-    store._keyword = None
+    store._keyword = None  # a store that must level a new, empty index with Chroma
     assert len(store.keyword_index()) == len(everything) == store.chunk_count()
 
 
@@ -69,13 +78,14 @@ def test_documents_added_by_another_process_reach_the_keyword_index(
     app = CaseStore(client, "shared", fake_embeddings)
     cli = CaseStore(client, "shared", fake_embeddings)  # another process, as far as `app` knows
     ingest_paths([SEED], app, IngestSettings())
-    before = app.keyword_index()
+    assert app.keyword_search("Freedman", k=1)
     other = tmp_path / "order.txt"
     other.write_text("The court orders the xylophone records produced by Friday.\n" * 3)
     ingest_paths([other], cli, IngestSettings())
-    assert app.keyword_index() is before  # within the recheck window: not even listed again
     monkeypatch.setattr("vectorstore.store.KEYWORD_RECHECK_S", 0.0)
-    assert app.keyword_index().search("xylophone", k=1)
+    assert app.keyword_search("xylophone", k=1)
+    cli.delete_document(cli.find("order.txt").doc_id)  # and a removal by the other is seen too
+    assert app.keyword_search("xylophone", k=1) == []
 
 
 def test_a_chunk_removed_while_it_is_searched_is_left_out_not_an_error(store, monkeypatch):

@@ -38,4 +38,11 @@ def open_case(
     if client is None:
         client = make_client(settings)
     name = case or settings.case
-    return CaseStore(client, name, embeddings, create=create, folder=settings.case_dir(name))
+    return CaseStore(
+        client,
+        name,
+        embeddings,
+        create=create,
+        folder=settings.case_dir(name),
+        share_originals=bool(settings.chroma.host),
+    )

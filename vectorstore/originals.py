@@ -2,8 +2,8 @@
 machine and named by doc_id only, so that nothing but a document of the case is ever
 opened from here.
 
-With a Chroma server the chunks are shared but these files are not: a machine that did not
-ingest a document has no copy of it, and shows its text without the page.
+With a Chroma server the files are also kept in the server (the case's extras, in parts),
+so a machine that did not ingest a document fetches it once and keeps it here.
 """
 
 from __future__ import annotations

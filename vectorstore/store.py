@@ -13,6 +13,7 @@ still writing is left alone.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import logging
@@ -49,6 +50,8 @@ DOCS_SUFFIX = "-docs"
 EXTRAS_SUFFIX = "-extras"  # what ingest keeps beside a document: its desk, its word boxes
 WRITE_BATCH = 256
 READ_PAGE = 5000
+ORIGINAL = "original"  # the extras' name of an original file shared through a server
+ORIGINAL_PART_BYTES = 2 * 1024 * 1024
 KEYWORD_RECHECK_S = 2.0
 KEYWORD_LEVEL_BATCH = 50  # documents added to the keyword index per commit when levelling
 # A writer on another machine that has not written for this long is taken for dead.
@@ -108,8 +111,11 @@ class CaseStore:
         *,
         create: bool = True,
         folder: Path | None = None,
+        share_originals: bool = False,
     ) -> None:
         self.case = check_case_name(case)
+        # With a shared server, the original files go to Chroma too, for the other machines.
+        self.share_originals = share_originals
         self.client = client
         self.embeddings = embeddings
         self.folder = folder
@@ -211,6 +217,8 @@ class CaseStore:
             self._delete_chunks(record.doc_id)  # leftovers of an earlier, interrupted write
             if original is not None:
                 self.keep_original(record.doc_id, original)
+                if self.share_originals:
+                    self._share_original(record.doc_id, original)
             for batch_start in range(0, len(chunks), WRITE_BATCH):
                 self._add_chunk_batch(record, chunks[batch_start : batch_start + WRITE_BATCH])
                 if batch_start:
@@ -310,10 +318,41 @@ class CaseStore:
 
     def original(self, doc_id: str) -> Path | None:
         """The kept original file of a document of this case, or None (not a PDF, ingested
-        on another machine or before files were kept, or a store without a folder)."""
+        before files were kept, or a store without a folder). With a shared server, a file
+        another machine ingested is fetched from it once and kept here."""
         if self._originals is None or self.record(doc_id) is None:
             return None
-        return self._originals.path(doc_id)
+        kept = self._originals.path(doc_id)
+        if kept is None and self.share_originals and (data := self._shared_original(doc_id)):
+            kept = self._originals.keep(doc_id, data)
+        return kept
+
+    def _share_original(self, doc_id: str, data: bytes) -> None:
+        """`data` into the extras collection, base64 in parts a server request carries."""
+        parts = [
+            data[i : i + ORIGINAL_PART_BYTES] for i in range(0, len(data), ORIGINAL_PART_BYTES)
+        ]
+        self._extras.delete(where={"$and": [{"doc_id": doc_id}, {"name": ORIGINAL}]})
+        for number, part in enumerate(parts):
+            self._extras.upsert(
+                ids=[f"{doc_id}:{ORIGINAL}:{number}"],
+                embeddings=[[0.0]],
+                documents=[base64.b64encode(part).decode("ascii")],
+                metadatas=[{"doc_id": doc_id, "name": ORIGINAL, "part": number}],
+            )
+
+    def _shared_original(self, doc_id: str) -> bytes | None:
+        got = self._extras.get(
+            where={"$and": [{"doc_id": doc_id}, {"name": ORIGINAL}]},
+            include=["documents", "metadatas"],
+        )
+        if not got["ids"]:
+            return None
+        parts = sorted(
+            zip(got["metadatas"] or [], got["documents"] or [], strict=True),
+            key=lambda item: int(item[0]["part"]),
+        )
+        return b"".join(base64.b64decode(text) for _, text in parts)
 
     def delete_document(self, doc_id: str) -> None:
         """Remove a document, its chunks, extras, original file and record (record last, so

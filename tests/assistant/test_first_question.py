@@ -1,0 +1,51 @@
+"""The first question after an ingest made by another process reads what that ingest kept:
+no document is read again for its statements or its desk, and the keyword index is opened,
+not rebuilt. (How long it takes is measured by the benchmarks, not asserted here.)"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from assistant import CaseAssistant
+from casefile.kernel.settings import Settings
+from tests.conftest import SEED
+from tests.assistant.test_court_answers import OPINION, ORDER
+
+pytestmark = pytest.mark.integration
+
+
+def _forbidden(what: str):
+    def fail(*args, **kwargs):
+        raise AssertionError(f"{what} at question time")
+
+    return fail
+
+
+def test_the_first_question_rebuilds_nothing_the_ingest_kept(tmp_path, monkeypatch):
+    folder = tmp_path / "case"
+    folder.mkdir()
+    (folder / "opinion.txt").write_text(OPINION, encoding="utf-8")
+    (folder / "order.txt").write_text(ORDER, encoding="utf-8")
+    (folder / "article.txt").write_text(SEED.read_text(encoding="utf-8"), encoding="utf-8")
+    subprocess.run(
+        [sys.executable, "-m", "casefile.cli", "ingest", str(folder)],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+
+    monkeypatch.setattr("assistant.retrieval.stated", _forbidden("statements read"))
+    monkeypatch.setattr("assistant.desk.submit_desk", _forbidden("a desk read"))
+    monkeypatch.setattr(
+        "vectorstore.keyword.KeywordIndex.apply", _forbidden("keyword index written")
+    )
+    assistant = CaseAssistant.open(Settings())
+    judges = assistant.ask("Who were the judges on the Okafor appeal?")
+    assert "Loken" in judges.answer
+    ruling = assistant.ask("Was the motion to compel granted?")
+    assert ruling.citations
+    quote = assistant.ask("What did Adrienne Uthe say?")
+    assert quote.citations

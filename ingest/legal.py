@@ -106,7 +106,9 @@ PATTERNS: list[tuple[Role, re.Pattern[str]]] = [
     (
         "counsel",
         re.compile(
-            rf"(?P<who>{_NAMES})(?:,\s*(?:of\s+)?(?:[A-Z][\w.]*\s?){{1,4}})*,?\s+"
+            # The place after a name ("of Minneapolis", "Washington, D. C.") is one to four
+            # words set apart by spaces: a word is never split, whatever its capitals.
+            rf"(?P<who>{_NAMES})(?:,\s*(?:of\s+)?[A-Z][\w.]*(?:\s[A-Z][\w.]*){{0,3}}\s?)*,?\s+"
             r"(?:argued\s+the\s+cause\s+|(?:was|were)\s+on\s+the\s+brief\s+)?"
             r"for\s+(?:the\s+)?(?P<side>appellants?|appellees?|"
             r"plaintiffs?|defendants?|petitioners?|respondents?|movants?|intervenors?|"

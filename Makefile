@@ -8,7 +8,7 @@ export HF_HUB_OFFLINE := 1
 export ANONYMIZED_TELEMETRY := False
 export ORT_DISABLE_TELEMETRY := 1
 
-.PHONY: install demo test lint clean browser ocr serve bench bench-quick
+.PHONY: install demo test lint clean browser ocr serve bench bench-quick bench-scale
 
 install: $(STAMP) ocr
 
@@ -61,3 +61,9 @@ bench: install
 
 bench-quick: install
 	$(BIN)/python -m bench.run --quick
+
+# A case of about 500,000 chunks of real text (CUAD, SQuAD, PolicyQA, the PDFs of ../shared),
+# ingested once and resumably (run it again after an interruption), then cold ask,
+# retrieval, answers, removal and memory at that size; figures in artifacts/scale/.
+bench-scale: install
+	$(BIN)/python -m bench.scale --chunks 500000

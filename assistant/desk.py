@@ -281,10 +281,15 @@ class CaseDesk:
                 except DocumentNotFound:
                     continue  # removed since it was listed
                 # In the worker, within the same time budget as at ingest; one over it is
-                # kept empty, so that it is not tried again.
+                # kept as unread, so that it is not tried again.
                 parsed = ParsedDocument(text, record.kind, record.title, record.date)
-                desk = submit_desk(doc_id, parsed, self.budget_s).result() or Desk()
-                self.store.write_extra(doc_id, DESK, to_json(desk))
+                pending = submit_desk(doc_id, parsed, self.budget_s)
+                desk = pending.result()
+                if desk is not None or pending.over_budget:
+                    desk = desk or Desk(read=False)
+                    self.store.write_extra(doc_id, DESK, to_json(desk))
+                else:  # failed otherwise: shown empty now, tried again by the next process
+                    desk = Desk()
                 desks[doc_id] = desk
         records = {doc_id: r for doc_id, r in records.items() if doc_id in desks}
         self._records, self._desks = records, desks

@@ -248,10 +248,11 @@ class StatedFacts:
             self._found.move_to_end(doc_id)
             return self._found[doc_id]
         # Read at ingest with the desk; a desk made by older rules means reading them now.
-        desk = self.store.extra(doc_id, DESK)
-        if desk is not None and is_current(desk):
-            found = list(from_json(desk).stated)
-        else:
+        data = self.store.extra(doc_id, DESK)
+        desk = from_json(data) if data is not None and is_current(data) else None
+        if desk is not None and desk.read:
+            found = list(desk.stated)
+        else:  # a desk not read (over its budget) or made by older rules
             found = [(s.start, s.end, s.role) for s in stated(self.store.document_text(doc_id))]
         self._found[doc_id] = found
         while len(self._found) > self.MAX_DOCUMENTS:

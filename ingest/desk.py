@@ -109,4 +109,5 @@ def from_json(data: str) -> Desk:
         first=tuple((name, start, end) for name, start, end in raw.get("first", [])),
         kinds=tuple((name, kind) for name, kind in raw.get("kinds", [])),
         stated=tuple((start, end, role) for start, end, role in raw.get("stated", [])),
+        read=bool(raw.get("read", True)),
     )

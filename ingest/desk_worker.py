@@ -30,6 +30,7 @@ import sys
 import threading
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from casefile.kernel.errors import ModelUnavailable
 from casefile.kernel.records import Desk, ParsedDocument
@@ -37,16 +38,24 @@ from ingest.desk import from_json, read_desk, to_json
 
 log = logging.getLogger(__name__)
 
+OVER_BUDGET = "it ran past its time budget (CASEFILE_INGEST_DESK_BUDGET_S)"
+
 # How long one document's desk may take: a fixed allowance (a new worker's start and model
 # load) and a rate per character far above what the desk costs (about 0.02 s per 1,000
 # characters on two cores, BENCHMARKS.md).
 BASE_BUDGET_S = 60.0
 BUDGET_S_PER_1K_CHARS = 0.5
+# Never longer: a write waiting for its desk must not look abandoned to another process
+# (vectorstore.store.STALE_WRITER_S, 15 minutes).
+MAX_BUDGET_S = 600.0
+# The folder that holds the `ingest` package: the worker imports from there, and never from
+# the folder it is started in (which may be a case's untrusted documents).
+PROJECT = Path(__file__).resolve().parent.parent
 
 
 def budget_for(text: str, base_s: float = BASE_BUDGET_S) -> float:
     """Seconds the desk of `text` may take before it is stopped."""
-    return base_s + BUDGET_S_PER_1K_CHARS * len(text) / 1000
+    return min(base_s + BUDGET_S_PER_1K_CHARS * len(text) / 1000, max(base_s, MAX_BUDGET_S))
 
 
 @dataclass
@@ -58,6 +67,7 @@ class PendingDesk:
     name: str
     deadline: float
     problem: str = ""  # why there is no desk, once `result()` gave None
+    over_budget: bool = False  # the reason was its time budget (not a failure to try again)
     pooled: bool = False  # the worker goes back to the pool once the desk is taken
     _done: bool = field(default=False, repr=False)
     _desk: Desk | None = field(default=None, repr=False)
@@ -66,10 +76,13 @@ class PendingDesk:
         """The desk, or None when its reading failed or ran past its budget (logged).
         Waits once, then frees the worker; later calls give the same answer."""
         if not self._done:
-            self._desk, self.problem = self.worker.collect(self)
-            self._done = True
-            if self.pooled:
-                _idle(self.worker)
+            try:
+                self._desk, self.problem = self.worker.collect(self)
+            finally:
+                self._done = True
+                if self.pooled:
+                    _idle(self.worker)
+            self.over_budget = self.problem == OVER_BUDGET
             if self.problem:
                 log.warning("the desk of %s was not read: %s", self.name, self.problem)
         return self._desk
@@ -78,7 +91,8 @@ class PendingDesk:
 class DeskWorker:
     """A process that reads desks one document at a time, ended when one runs too long."""
 
-    COMMAND = (sys.executable, "-m", "ingest.desk_worker")
+    # -P: the working folder is not put on the module path.
+    COMMAND = (sys.executable, "-P", "-m", "ingest.desk_worker")
 
     def __init__(self, command: tuple[str, ...] = COMMAND) -> None:
         self.command = command
@@ -95,11 +109,13 @@ class DeskWorker:
         if self.running:
             return
         self._stop()
-        # The child imports the modules this process imports, from the same places; one core
-        # each for its numerical libraries, which would otherwise spin on the embedder's.
+        # The child imports Casefile from where this process does, and the rest from the
+        # interpreter's own site packages; one core each for its numerical libraries, which
+        # would otherwise spin on the embedder's.
+        path = [str(PROJECT), *filter(None, os.environ.get("PYTHONPATH", "").split(os.pathsep))]
         env = {
             **os.environ,
-            "PYTHONPATH": os.pathsep.join(p for p in sys.path if p),
+            "PYTHONPATH": os.pathsep.join(path),
             "OPENBLAS_NUM_THREADS": "1",
             "OMP_NUM_THREADS": "1",
             "MKL_NUM_THREADS": "1",
@@ -109,6 +125,7 @@ class DeskWorker:
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             env=env,
+            cwd=PROJECT,
             text=True,
             encoding="utf-8",
         )
@@ -121,11 +138,15 @@ class DeskWorker:
     ) -> PendingDesk:
         """Start reading the desk of `parsed`; the worker is busy until its `result()`."""
         self.start()
-        assert self._process is not None and self._process.stdin is not None
+        process = self._process
+        if process is None or process.stdin is None:  # pragma: no cover - start() made it
+            raise RuntimeError("the desk worker did not start")
         self._requests += 1
         message = {"request": self._requests, "doc_id": doc_id, "text": parsed.text}
-        self._process.stdin.write(json.dumps({**message, "date": parsed.date}) + "\n")
-        self._process.stdin.flush()
+        line = json.dumps({**message, "date": parsed.date}) + "\n"
+        # Written beside: a long text fills the pipe until the worker reads it, which is
+        # after its model has loaded; the budget below covers that wait too.
+        threading.Thread(target=_send, args=(process, line), daemon=True).start()
         deadline = time.monotonic() + budget_for(parsed.text, budget_s)
         return PendingDesk(self, self._requests, parsed.title or doc_id, deadline)
 
@@ -135,17 +156,20 @@ class DeskWorker:
             line = self._replies.get(timeout=max(0.0, pending.deadline - time.monotonic()))
         except queue.Empty:
             self._stop()
-            return None, "it ran past its time budget (CASEFILE_INGEST_DESK_BUDGET_S)"
+            return None, OVER_BUDGET
         if line is None:  # the worker died (killed, out of memory)
             self._stop()
             return None, "its worker stopped"
-        reply = json.loads(line)
-        if reply["request"] != pending.request:  # pragma: no cover - a protocol error
+        try:
+            reply = json.loads(line)
+            if reply["request"] != pending.request:
+                raise ValueError(f"request {reply['request']}, not {pending.request}")
+            if reply["status"] != "ok":
+                return None, str(reply["error"])
+            return from_json(reply["desk"]), ""
+        except (ValueError, KeyError, TypeError) as exc:  # a worker out of step: a new one
             self._stop()
-            return None, f"its worker answered request {reply['request']}, not {pending.request}"
-        if reply["status"] != "ok":
-            return None, str(reply["error"])
-        return from_json(reply["desk"]), ""
+            return None, f"its worker answered out of turn ({exc})"
 
     def close(self) -> None:
         if self._process is not None and self._process.stdin is not None:
@@ -166,6 +190,13 @@ class DeskWorker:
             if stream is not None:
                 with contextlib.suppress(OSError):
                     stream.close()
+
+
+def _send(process: subprocess.Popen[str], line: str) -> None:
+    with contextlib.suppress(OSError, ValueError):  # the worker was stopped meanwhile
+        assert process.stdin is not None
+        process.stdin.write(line)
+        process.stdin.flush()
 
 
 def _read_replies(process: subprocess.Popen[str], replies: queue.Queue[str | None]) -> None:

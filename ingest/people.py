@@ -371,7 +371,9 @@ def _of_this_case(outside: Counter[str], text: str, plain: str) -> set[str]:
 # A capitalised word inside a sentence (after a lowercase word or a comma), or two together.
 _CANDIDATE = re.compile(r"[a-z,;:)’'”][ \t]+[A-Z]|\b[A-Z][\w.’'-]*[ \t]+[A-Z]")
 _WORD_AT = re.compile(r"[\w’'-]+")
-_LOWER_WORD = re.compile(r"\b[a-z][a-z’'-]+\b")
+# A word written in lower case as a word of a sentence: not a piece of an e-mail address or
+# a web address ("john.smith@firm.com" does not make "Smith" a common word).
+_LOWER_WORD = re.compile(r"(?<![\w.@/])[a-z][a-z’'-]+(?=[,.;:!?)]?(?:\s|$))")
 
 
 BLOCK = 2_000  # the longest run of sentences read as one piece

@@ -222,10 +222,9 @@ def _store(
         docket_entry=parsed.docket.docket_entry,
         ocr_pages=parsed.ocr_pages,
     )
-    extras: dict[str, str | Callable[[], str]] = {}
+    extras: dict[str, str | Callable[[], str | None]] = {}
     if pending:
-        # A desk over its budget is stored empty: no later reading of the case tries again.
-        extras[DESK] = lambda: desk_json(pending.result() or Desk())
+        extras[DESK] = lambda: _desk_data(pending)
     if parsed.words:
         extras[POSITIONS] = positions_json(parsed.words)
     store.write_document(
@@ -239,6 +238,15 @@ def _store(
         original=data if parsed.kind == "pdf" else None,
     )
     return len(chunks)
+
+
+def _desk_data(pending: PendingDesk) -> str | None:
+    """The desk to keep: the one read; an unread one marked so when it ran past its budget
+    (nothing tries again); none when its reading failed otherwise (tried again later)."""
+    desk = pending.result()
+    if desk is None:
+        return desk_json(Desk(read=False)) if pending.over_budget else None
+    return desk_json(desk)
 
 
 def finish_interrupted(store: CaseWriter) -> list[str]:

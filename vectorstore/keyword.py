@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import shutil
+import tempfile
 import threading
 import time
 from collections.abc import Iterable, Iterator
@@ -79,18 +81,27 @@ class KeywordIndex:
         if self.folder is None:
             return tantivy.Index(self._schema)
         stamp = self.folder / "FORMAT"
-        if self.folder.exists():
-            written = stamp.read_text(encoding="utf-8").strip() if stamp.exists() else ""
-            if written == FORMAT:
-                try:
-                    return tantivy.Index.open(str(self.folder))
-                except Exception as exc:  # noqa: BLE001 - damaged on disk: made again
-                    log.warning("keyword index %s unreadable (%s): made again", self.folder, exc)
-            shutil.rmtree(self.folder)
-        self.folder.mkdir(parents=True)
-        index = tantivy.Index(self._schema, path=str(self.folder))
-        stamp.write_text(FORMAT + "\n", encoding="utf-8")
-        return index
+        if stamp.exists() and stamp.read_text(encoding="utf-8").strip() == FORMAT:
+            try:
+                return tantivy.Index.open(str(self.folder))
+            except Exception as exc:  # noqa: BLE001 - damaged on disk: made again
+                log.warning("keyword index %s unreadable (%s): made again", self.folder, exc)
+        # Made aside and moved into place whole, so that two processes opening a new case
+        # at once never see, or remove, each other's half-made index.
+        self.folder.parent.mkdir(parents=True, exist_ok=True)
+        fresh = Path(tempfile.mkdtemp(dir=self.folder.parent, prefix=".keyword-"))
+        tantivy.Index(self._schema, path=str(fresh))
+        (fresh / "FORMAT").write_text(FORMAT + "\n", encoding="utf-8")
+        if self.folder.exists():  # another format, or damaged
+            old = Path(tempfile.mkdtemp(dir=self.folder.parent, prefix=".keyword-old-"))
+            with contextlib.suppress(FileNotFoundError):  # another process moved it first
+                os.replace(self.folder, old / "index")
+            shutil.rmtree(old, ignore_errors=True)
+        try:
+            os.rename(fresh, self.folder)
+        except OSError:  # another process put its new index there first: use that one
+            shutil.rmtree(fresh, ignore_errors=True)
+        return tantivy.Index.open(str(self.folder))
 
     # -- writing ---------------------------------------------------------------------------
 

@@ -140,6 +140,7 @@ class CaseStore:
         self.embedded_chunks = 0  # texts this store has embedded (the rest reused stored vectors)
         self._keyword: KeywordIndex | None = None  # opened on first use
         self._keyword_lock = threading.Lock()
+        self._keyword_open_lock = threading.Lock()
         self._keyword_checked = -1e9
         self._keyword_hidden: frozenset[str] = frozenset()  # indexed, but not complete in Chroma
 
@@ -199,13 +200,13 @@ class CaseStore:
         *,
         pages: Sequence[PageSpan] = (),
         chunker: str = "",
-        extras: Mapping[str, str | Callable[[], str]] | None = None,
+        extras: Mapping[str, str | Callable[[], str | None]] | None = None,
         original: bytes | None = None,
     ) -> None:
         """Store a document, its chunks, its extras (JSON by name: the desk, the word
         positions; a callable is called once the chunks are stored, for what is read
-        meanwhile) and its original file (kept only by a store with a folder); the record is
-        marked complete only at the end."""
+        meanwhile, and None from it keeps nothing) and its original file (kept only by a
+        store with a folder); the record is marked complete only at the end."""
         key = (self._docs.name, record.doc_id)
         with _WRITING_LOCK:
             _WRITING.add(key)
@@ -215,6 +216,9 @@ class CaseStore:
                 ids=[record.doc_id], embeddings=[[0.0]], documents=[text], metadatas=[pending]
             )
             self._delete_chunks(record.doc_id)  # leftovers of an earlier, interrupted write
+            # An earlier version's chunks (a changed chunker, the same file) leave the keyword
+            # index now: if this write dies, the record stays incomplete and none are found.
+            self._keyword_index().remove([record.doc_id])
             if original is not None:
                 self.keep_original(record.doc_id, original)
                 if self.share_originals:
@@ -224,7 +228,9 @@ class CaseStore:
                 if batch_start:
                     self._docs.update(ids=[record.doc_id], metadatas=[{"heartbeat": time.time()}])
             for name, data in (extras or {}).items():
-                self.write_extra(record.doc_id, name, data() if callable(data) else data)
+                value = data() if callable(data) else data
+                if value is not None:  # a reading that failed, to be tried again later
+                    self.write_extra(record.doc_id, name, value)
             done = _metadata(record, complete=True, chunker=chunker, pages=pages)
             done["chunk_count"] = len(chunks)
             self._docs.update(ids=[record.doc_id], metadatas=[done])
@@ -471,23 +477,25 @@ class CaseStore:
             if now - self._keyword_checked >= KEYWORD_RECHECK_S:
                 self._keyword_checked = now
                 index.refresh()
-                self._level_keywords(index)
+                try:
+                    self._level_keywords(index)
+                except StoreUnavailable as exc:  # another writer holds it: search it as it is
+                    log.warning("keyword index of %s not levelled: %s", self.case, exc)
             return index
 
     def _keyword_index(self) -> KeywordIndex:
-        if self._keyword is None:
-            self._keyword = KeywordIndex(self.folder / "keyword" if self.folder else None)
-        return self._keyword
+        with self._keyword_open_lock:
+            if self._keyword is None:
+                self._keyword = KeywordIndex(self.folder / "keyword" if self.folder else None)
+            return self._keyword
 
     def _level_keywords(self, index: KeywordIndex) -> None:
-        got = self._docs.get(include=["metadatas"])
-        complete = {
-            doc_id
-            for doc_id, meta in zip(got["ids"], got["metadatas"] or [], strict=True)
-            if meta.get("complete")
-        }
+        # The index first: a document written between the two readings is then in Chroma's
+        # list, never taken for one removed.
         indexed = index.doc_ids()
-        if gone := indexed - set(got["ids"]):
+        present = set(self._docs.get(include=[])["ids"])
+        complete = set(self._docs.get(where={"complete": True}, include=[])["ids"])
+        if gone := indexed - present:
             index.remove(gone)
         missing = sorted(complete - indexed)
         for start in range(0, len(missing), KEYWORD_LEVEL_BATCH):

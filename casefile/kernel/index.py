@@ -99,7 +99,7 @@ class CaseWriter(Protocol):
         *,
         pages: Sequence[PageSpan] = (),
         chunker: str = "",
-        extras: Mapping[str, str | Callable[[], str]] | None = None,
+        extras: Mapping[str, str | Callable[[], str | None]] | None = None,
         original: bytes | None = None,
     ) -> None: ...
 

@@ -357,3 +357,4 @@ class Desk:
     # its ruling ("Before A, B, and C, Circuit Judges.", "the motion is DENIED"), read once
     # at ingest for the questions that need those passages.
     stated: tuple[tuple[int, int, str], ...] = ()
+    read: bool = True  # False: its reading ran past its time budget, and nothing is listed

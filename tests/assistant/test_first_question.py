@@ -11,8 +11,8 @@ import pytest
 
 from assistant import CaseAssistant
 from casefile.kernel.settings import Settings
-from tests.conftest import SEED
 from tests.assistant.test_court_answers import OPINION, ORDER
+from tests.conftest import SEED
 
 pytestmark = pytest.mark.integration
 

@@ -22,7 +22,7 @@ import pytest
 from assistant.injection import instruction_spans
 from casefile.kernel.errors import EmptyDocument
 from casefile.kernel.records import ParsedDocument
-from casefile.kernel.text import short_line_runs, split_sentences
+from casefile.kernel.text import MAX_SENTENCE_CHARS, short_line_runs, split_sentences
 from ingest.chunking import chunk_document
 from ingest.citations import cited_parties, spans
 from ingest.legal import stated
@@ -134,6 +134,7 @@ def test_a_line_without_a_sentence_end_is_read_in_bounded_pieces():
     text = _hostile("Smith, ", 20_000)
     pieces = split_sentences(text)
     assert len(pieces) > 10
+    assert all(e - s <= MAX_SENTENCE_CHARS for s, e in pieces)
     assert all(text[s:e].endswith(",") for s, e in pieces[:-1])  # cut after a comma
     assert "".join(text[s:e] for s, e in pieces).replace(" ", "") == text.replace(" ", "")
 

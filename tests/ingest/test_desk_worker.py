@@ -10,7 +10,7 @@ import sys
 import pytest
 
 from casefile.kernel.records import ParsedDocument
-from ingest.desk import read_desk
+from ingest.desk import DESK, from_json, read_desk
 from ingest.desk_worker import DeskWorker, PendingDesk, submit_desk
 from ingest.pipeline import ingest_paths
 from tests.conftest import SEED
@@ -69,6 +69,37 @@ def test_an_ingest_whose_desk_fails_stores_the_document_and_says_so(
     assert "quotes, people and timeline left out" in outcome.reason
     assert "time budget" in outcome.reason
     assert store.chunk_count() == outcome.chunks  # searchable all the same
+    kept = from_json(store.extra(outcome.doc_id, DESK))
+    assert not kept.read and not kept.quotes  # kept as unread: not tried again
+
+
+def test_a_desk_whose_worker_dies_is_not_kept_so_it_is_read_again_later(
+    tmp_path, store, settings, monkeypatch
+):
+    def dying_worker(doc_id, parsed, budget_s):
+        return DeskWorker(DYING).submit(doc_id, parsed, budget_s)
+
+    monkeypatch.setattr("ingest.pipeline.submit_desk", dying_worker)
+    path = tmp_path / "article.txt"
+    shutil.copy(SEED, path)
+    [outcome] = ingest_paths([path], store, settings.ingest).outcomes
+    assert outcome.status == "added" and "stopped" in outcome.reason
+    assert store.extra(outcome.doc_id, DESK) is None
+    monkeypatch.undo()
+    from assistant.desk import CaseDesk
+
+    assert CaseDesk(store).quotes()  # read now, in a working worker
+
+
+def test_the_worker_never_imports_from_the_folder_it_is_started_in(tmp_path, monkeypatch):
+    (tmp_path / "queue.py").write_text(
+        f"open({str(tmp_path / 'ran')!r}, 'w').write('the folder's code ran')\n"
+    )
+    monkeypatch.chdir(tmp_path)
+    worker = DeskWorker()
+    assert worker.submit("d1", _document()).result() is not None
+    worker.close()
+    assert not (tmp_path / "ran").exists()
 
 
 def test_result_can_be_asked_twice():
@@ -76,9 +107,12 @@ def test_result_can_be_asked_twice():
     assert pending.result() is pending.result()
 
 
-def test_a_worker_made_here_never_joins_the_pool_ingests_use():
+def test_only_the_pools_workers_go_back_to_it():
     import ingest.desk_worker as desk_worker
 
-    worker = DeskWorker(SILENT)
-    worker.submit("d1", _document(), budget_s=0.1).result()
-    assert worker not in desk_worker._IDLE
+    pooled = submit_desk("d1", _document())
+    pooled.result()
+    assert pooled.worker in desk_worker._IDLE
+    alone = DeskWorker(SILENT)
+    alone.submit("d1", _document(), budget_s=0.1).result()
+    assert alone not in desk_worker._IDLE

@@ -61,6 +61,25 @@ def test_the_keyword_index_is_kept_beside_the_case_not_rebuilt(settings, fake_em
     assert len(index) == reader.chunk_count()
 
 
+def test_a_rewrite_that_fails_leaves_no_old_chunks_in_the_keyword_index(store, monkeypatch):
+    from ingest.chunking import chunk_document
+    from ingest.loaders import parse_document
+
+    ingest_paths([SEED], store, IngestSettings())
+    [record] = store.records()
+    assert store.keyword_search("Freedman", k=3)
+    chunks = chunk_document(parse_document(SEED, SEED.read_bytes()), record.doc_id, 500, 80)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("embedder gone")
+
+    monkeypatch.setattr(store, "_add_chunk_batch", broken)
+    with pytest.raises(RuntimeError):  # a new chunker's rewrite of the same file dies
+        store.write_document(record, store.document_text(record.doc_id), chunks, chunker="v2")
+    assert not store.record(record.doc_id).complete
+    assert store._keyword_index().search("Freedman", k=3) == []
+
+
 def test_large_cases_are_read_a_page_at_a_time(store, monkeypatch):
     # One query for every chunk of a 50,000-chunk case overflows SQLite's variable limit.
     ingest_paths([SEED], store, IngestSettings())

@@ -78,7 +78,7 @@ class CaseAssistant:
             max_sentences=settings.reader.max_sentences,
         )
         self.verifier = CitationVerifier(self.sentences)
-        self.desk = CaseDesk(store)
+        self.desk = CaseDesk(store, settings.ingest.desk_budget_s)
         # The process's one registry by default, so every case loads a local model once.
         self.chat_models = chat_models if chat_models is not None else SHARED_CHAT_MODELS
 

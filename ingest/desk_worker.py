@@ -87,6 +87,14 @@ class PendingDesk:
                 log.warning("the desk of %s was not read: %s", self.name, self.problem)
         return self._desk
 
+    def cancel(self) -> None:
+        """Give the desk up (its document was not stored): the worker is ended, not waited for."""
+        if not self._done:
+            self._done, self.problem = True, "cancelled"
+            self.worker._stop()
+            if self.pooled:
+                _idle(self.worker)
+
 
 class DeskWorker:
     """A process that reads desks one document at a time, ended when one runs too long."""

@@ -183,9 +183,10 @@ def _ingest_bytes(
     pending = submit_desk(doc_id, parsed, settings.desk_budget_s) if settings.desk else None
     try:
         chunk_count = _store(path, data, doc_id, size, parsed, pending, store, settings)
-    finally:
+    except BaseException:
         if pending:
-            pending.result()  # frees the worker, also when storing failed
+            pending.cancel()  # not waited for: the document was not stored
+        raise
     _drop_versions(store, previous)
     status: Status = "updated" if previous or existing else "added"
     problem = pending.problem if pending else ""

@@ -116,3 +116,22 @@ def test_only_the_pools_workers_go_back_to_it():
     alone = DeskWorker(SILENT)
     alone.submit("d1", _document(), budget_s=0.1).result()
     assert alone not in desk_worker._IDLE
+
+
+def test_a_document_that_fails_to_store_gives_its_desk_up_and_the_next_is_read(
+    tmp_path, store, settings, monkeypatch
+):
+    path = tmp_path / "article.txt"
+    shutil.copy(SEED, path)
+    real_write = store.write_document
+
+    def failing(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(store, "write_document", failing)
+    [failed] = ingest_paths([path], store, settings.ingest).outcomes
+    assert failed.status == "failed"
+    monkeypatch.setattr(store, "write_document", real_write)
+    [added] = ingest_paths([path], store, settings.ingest).outcomes
+    assert added.status == "added" and not added.reason  # its desk read by a worker again
+    assert from_json(store.extra(added.doc_id, DESK)).quotes

@@ -76,6 +76,8 @@ class KeywordIndex:
         self._schema = _schema()
         self._index = self._open(tantivy)
         self._lock = threading.Lock()  # one writer of this object at a time
+        self._commits = 0  # made by this object
+        self._listed: tuple[tuple[int, ...], frozenset[str]] | None = None
 
     def _open(self, tantivy: Any) -> tantivy.Index:
         if self.folder is None:
@@ -129,6 +131,7 @@ class KeywordIndex:
                     )
                 writer.add_document(tantivy.Document(doc_id=doc_id, kind="document"))
             writer.commit()
+        self._commits += 1
         self._index.reload()
 
     @contextlib.contextmanager
@@ -163,7 +166,26 @@ class KeywordIndex:
         self._index.reload()
 
     def doc_ids(self) -> set[str]:
-        """The documents the index holds."""
+        """The documents the index holds (listed again only after a commit, this process's
+        or another's: a search's levelling asks every few seconds)."""
+        stamp = self._commit_stamp()
+        if self._listed is not None and self._listed[0] == stamp:
+            return set(self._listed[1])
+        found = self._list_doc_ids()
+        self._listed = (stamp, frozenset(found))
+        return found
+
+    def _commit_stamp(self) -> tuple[int, ...]:
+        """Changes with every commit: tantivy rewrites meta.json on each one."""
+        if self.folder is None:
+            return (self._commits,)
+        try:
+            meta = (self.folder / "meta.json").stat()
+        except FileNotFoundError:
+            return (self._commits,)
+        return (self._commits, meta.st_mtime_ns, meta.st_size, meta.st_ino)
+
+    def _list_doc_ids(self) -> set[str]:
         searcher = self._index.searcher()
         markers = self._term("kind", "document")
         count = searcher.search(markers, 1, count=True).count

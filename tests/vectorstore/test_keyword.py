@@ -110,6 +110,7 @@ def test_an_index_of_another_format_is_made_again_empty(tmp_path):
 def test_a_second_writer_waits_for_the_first(tmp_path):
     folder = tmp_path / "keyword"
     first, second = KeywordIndex(folder), KeywordIndex(folder)
+    assert first.doc_ids() == set()  # listed, and kept until a commit
     with first._writer():
         import threading
 
@@ -123,3 +124,5 @@ def test_a_second_writer_waits_for_the_first(tmp_path):
     assert done.is_set()
     second.refresh()
     assert second.doc_ids() == {"x"}
+    first.refresh()
+    assert first.doc_ids() == {"x"}  # another object's commit is seen

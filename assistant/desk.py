@@ -34,7 +34,7 @@ from casefile.kernel.records import (
     file_name,
     page_range,
 )
-from ingest.desk import DESK, from_json, is_current, to_json
+from ingest.desk import DESK, current, to_json
 from ingest.desk_worker import BASE_BUDGET_S, submit_desk
 from ingest.people import canonical, is_law, is_organisation, role_kind
 from ingest.quotes import is_statement
@@ -273,8 +273,8 @@ class CaseDesk:
         for doc_id, record in records.items():
             if doc_id in self._desks:
                 desks[doc_id] = self._desks[doc_id]
-            elif doc_id in stored and is_current(stored[doc_id]):
-                desks[doc_id] = from_json(stored[doc_id])
+            elif (kept := current(stored.get(doc_id))) is not None:
+                desks[doc_id] = kept
             else:  # ingested before the desk existed, or by older rules: make it now, once
                 try:
                     text = self.store.document_text(doc_id)
@@ -283,14 +283,10 @@ class CaseDesk:
                 # In the worker, within the same time budget as at ingest; one over it is
                 # kept as unread, so that it is not tried again.
                 parsed = ParsedDocument(text, record.kind, record.title, record.date)
-                pending = submit_desk(doc_id, parsed, self.budget_s)
-                desk = pending.result()
-                if desk is not None or pending.over_budget:
-                    desk = desk or Desk(read=False)
+                desk = submit_desk(doc_id, parsed, self.budget_s).kept()
+                if desk is not None:
                     self.store.write_extra(doc_id, DESK, to_json(desk))
-                else:  # failed otherwise: shown empty now, tried again by the next process
-                    desk = Desk()
-                desks[doc_id] = desk
+                desks[doc_id] = desk or Desk()  # failed: empty now, tried again next process
         records = {doc_id: r for doc_id, r in records.items() if doc_id in desks}
         self._records, self._desks = records, desks
         self._pages = {}

@@ -22,7 +22,7 @@ from assistant.questions import Question
 from casefile.kernel.index import CaseIndex
 from casefile.kernel.records import Passage, doc_id_of, page_range, pages_in
 from casefile.kernel.text import split_sentences
-from ingest.desk import DESK, from_json, is_current
+from ingest.desk import DESK, current
 from ingest.legal import stated
 
 RRF_K = 60
@@ -248,8 +248,7 @@ class StatedFacts:
             self._found.move_to_end(doc_id)
             return self._found[doc_id]
         # Read at ingest with the desk; a desk made by older rules means reading them now.
-        data = self.store.extra(doc_id, DESK)
-        desk = from_json(data) if data is not None and is_current(data) else None
+        desk = current(self.store.extra(doc_id, DESK))
         if desk is not None and desk.read:
             found = list(desk.stated)
         else:  # a desk not read (over its budget) or made by older rules

@@ -12,9 +12,10 @@ import json
 import logging
 from collections import Counter
 from dataclasses import asdict
+from typing import Any
 
 from casefile.kernel.errors import ModelUnavailable
-from casefile.kernel.records import Desk, Event, ParsedDocument, Quote, RoleMention
+from casefile.kernel.records import Desk, Event, Quote, RoleMention
 from casefile.kernel.text import short_line_runs, split_sentences
 from ingest.appearances import appearances
 from ingest.legal import stated
@@ -84,21 +85,23 @@ def read_desk(doc_id: str, text: str, document_date: str | None) -> Desk:
     )
 
 
-def desk_of(doc_id: str, parsed: ParsedDocument) -> Desk:
-    return read_desk(doc_id, parsed.text, parsed.date)
-
-
 def to_json(desk: Desk) -> str:
     return json.dumps({"version": DESK_VERSION, **asdict(desk)}, ensure_ascii=False)
 
 
-def is_current(data: str) -> bool:
-    """Whether a stored desk was made by the present rules."""
-    return bool(json.loads(data).get("version") == DESK_VERSION)
+def current(data: str | None) -> Desk | None:
+    """The stored desk `data`, or None when there is none or older rules made it."""
+    if data is None:
+        return None
+    raw = json.loads(data)
+    return _desk(raw) if raw.get("version") == DESK_VERSION else None
 
 
 def from_json(data: str) -> Desk:
-    raw = json.loads(data)
+    return _desk(json.loads(data))
+
+
+def _desk(raw: dict[str, Any]) -> Desk:
     return Desk(
         quotes=tuple(
             Quote(**{**q, "said_at": tuple(q["said_at"]) if q.get("said_at") else None})

@@ -87,6 +87,13 @@ class PendingDesk:
                 log.warning("the desk of %s was not read: %s", self.name, self.problem)
         return self._desk
 
+    def kept(self) -> Desk | None:
+        """The desk to keep for the document: the one read; an unread one when it ran past
+        its budget (so that nothing tries again); None when its reading failed otherwise
+        (to be tried again later)."""
+        desk = self.result()
+        return Desk(read=False) if desk is None and self.over_budget else desk
+
     def cancel(self) -> None:
         """Give the desk up (its document was not stored): the worker is ended, not waited for."""
         if not self._done:

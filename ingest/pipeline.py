@@ -20,7 +20,7 @@ from casefile.kernel.errors import (
     UnreadableFile,
 )
 from casefile.kernel.index import CaseWriter
-from casefile.kernel.records import Desk, DocumentRecord, ParsedDocument
+from casefile.kernel.records import DocumentRecord, ParsedDocument
 from casefile.kernel.settings import IngestSettings
 from ingest.chunking import chunk_document
 from ingest.desk import DESK
@@ -242,12 +242,8 @@ def _store(
 
 
 def _desk_data(pending: PendingDesk) -> str | None:
-    """The desk to keep: the one read; an unread one marked so when it ran past its budget
-    (nothing tries again); none when its reading failed otherwise (tried again later)."""
-    desk = pending.result()
-    if desk is None:
-        return desk_json(Desk(read=False)) if pending.over_budget else None
-    return desk_json(desk)
+    desk = pending.kept()
+    return desk_json(desk) if desk is not None else None
 
 
 def finish_interrupted(store: CaseWriter) -> list[str]:

@@ -90,15 +90,32 @@ def test_unknown_case_is_reported_without_a_traceback():
     assert "Traceback" not in result.stderr
 
 
+def ingest_killed(folder, patch: str) -> subprocess.CompletedProcess:
+    """`casefile ingest folder` in a real process, after `patch` (Python that SIGKILLs the
+    process at the moment a test needs) has run in it."""
+    script = textwrap.dedent(patch) + textwrap.dedent(
+        f"""
+        import sys
+        sys.argv = ["casefile", "ingest", {str(folder)!r}]
+        from casefile.cli import main
+        main()
+        """
+    )
+    return subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=300
+    )
+
+
 @pytest.mark.integration
 def test_an_ingest_killed_half_way_is_finished_by_the_next_run(tmp_path):
     folder = tmp_path / "docs"
     folder.mkdir()
     shutil.copy(SEED, folder / "article.txt")
-    # Run the real CLI in a process that SIGKILLs itself right after its first chunk batch.
-    killer = textwrap.dedent(
-        f"""
-        import os, signal, sys
+    # The real CLI, SIGKILLed right after its first chunk batch.
+    killed = ingest_killed(
+        folder,
+        """
+        import os, signal
         import vectorstore.store as store
         store.WRITE_BATCH = 3
         real_add = store.CaseStore._add_chunk_batch
@@ -106,13 +123,7 @@ def test_an_ingest_killed_half_way_is_finished_by_the_next_run(tmp_path):
             real_add(self, *args, **kwargs)
             os.kill(os.getpid(), signal.SIGKILL)
         store.CaseStore._add_chunk_batch = add_then_die
-        sys.argv = ["casefile", "ingest", {str(folder)!r}]
-        from casefile.cli import main
-        main()
-        """
-    )
-    killed = subprocess.run(
-        [sys.executable, "-c", killer], capture_output=True, text=True, timeout=300
+        """,
     )
     assert killed.returncode == -9
     assert json.loads(casefile("sources", "--json").stdout) == []
@@ -131,9 +142,10 @@ def test_a_kill_between_chroma_and_the_keyword_index_is_repaired(tmp_path):
     (folder / "order.txt").write_text("The xylophone records are to be produced by Friday.\n")
     # The real CLI, SIGKILLed once the second document is complete in Chroma and before its
     # chunks reach the keyword index.
-    killer = textwrap.dedent(
-        f"""
-        import os, signal, sys
+    killed = ingest_killed(
+        folder,
+        """
+        import os, signal
         import vectorstore.keyword as keyword
         real_replace = keyword.KeywordIndex.replace
         def replace_or_die(self, doc_id, chunks):
@@ -142,13 +154,7 @@ def test_a_kill_between_chroma_and_the_keyword_index_is_repaired(tmp_path):
                 os.kill(os.getpid(), signal.SIGKILL)
             real_replace(self, doc_id, chunks)
         keyword.KeywordIndex.replace = replace_or_die
-        sys.argv = ["casefile", "ingest", {str(folder)!r}]
-        from casefile.cli import main
-        main()
-        """
-    )
-    killed = subprocess.run(
-        [sys.executable, "-c", killer], capture_output=True, text=True, timeout=300
+        """,
     )
     assert killed.returncode == -9
 

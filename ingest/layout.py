@@ -9,10 +9,12 @@ other paginated documents: no rule knows a court, a party or a phrase.
 
 from __future__ import annotations
 
+import math
 import re
 import statistics
+from array import array
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from casefile.kernel.records import PageSpan, WordBox
@@ -51,7 +53,7 @@ SOFT_HYPHEN = re.compile(r"([A-Za-z]+)[\x02\ufffe]([A-Za-z]+)")
 LEADING_WORD = re.compile(r"^([a-z]+)")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Box:
     """A rectangle on a page in points, origin at the top left."""
 
@@ -80,17 +82,49 @@ def union(boxes: Sequence[Box]) -> Box:
 
 @dataclass(frozen=True)
 class Line:
-    """One line of a page as drawn: its text, box, and the box of each character (None for
-    spaces and characters without a box)."""
+    """One line of a page as drawn: its text, box, and the box of each character (see
+    `char_boxes`; given as boxes or None, kept packed)."""
 
     text: str
     box: Box
-    chars: tuple[Box | None, ...] = ()
+    chars: array = field(default_factory=lambda: array("f"))
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.chars, array):
+            object.__setattr__(self, "chars", char_boxes(self.chars))
 
     @property
     def vertical(self) -> bool:
         """Text set sideways (a margin banner), whose box is tall and narrow."""
         return self.box.height > 2.5 * max(self.box.width, 1.0) and len(self.text.strip()) > 3
+
+
+def char_boxes(boxes: Iterable[Box | None]) -> array:
+    """Characters' boxes packed four floats each (x0, top, x1, bottom; NaN for a character
+    without one): a long PDF has millions of characters, and an object each would hold
+    hundreds of bytes where this holds 16."""
+    packed = array("f")
+    for box in boxes:
+        packed.extend((box.x0, box.top, box.x1, box.bottom) if box else NO_BOX)
+    return packed
+
+
+NO_BOX = (math.nan,) * 4
+
+
+def span_box(chars: array, start: int, end: int) -> Box | None:
+    """The box around characters `start:end` of a line's packed boxes; None when none of
+    them has one."""
+    packed = chars[4 * start : 4 * end]
+    x0s = [v for v in packed[0::4] if v == v]  # NaN is not equal to itself
+    if not x0s:
+        return None
+    return Box(
+        min(x0s),
+        min([v for v in packed[1::4] if v == v]),
+        max([v for v in packed[2::4] if v == v]),
+        max([v for v in packed[3::4] if v == v]),
+    )
 
 
 @dataclass
@@ -390,14 +424,9 @@ class _Text:
     def _record_words(self, text: str, page: int, line: Line, offset: int, start: int) -> None:
         size = self.pages[page]
         for match in re.finditer(r"\S+", text):
-            boxes = [
-                b
-                for b in line.chars[offset + match.start() : offset + match.end()]
-                if b is not None
-            ]
-            if not boxes:
+            box = span_box(line.chars, offset + match.start(), offset + match.end())
+            if box is None:
                 continue
-            box = union(boxes)
             self.words.append(
                 WordBox(
                     page,
@@ -419,16 +448,16 @@ def mend_soft_hyphens(line: Line, words: Words) -> Line:
     word ("Okla|homa"), a hyphen in a real compound ("vendor|plaintiffs")."""
     if "\x02" not in line.text and "\ufffe" not in line.text:
         return line
-    text, chars = line.text, list(line.chars)
+    text, chars = line.text, array("f", line.chars)
     for match in reversed(list(SOFT_HYPHEN.finditer(text))):
         mark = match.start(2) - 1
         if join_hyphenated(match.group(1), match.group(2), words):
             text = text[:mark] + text[mark + 1 :]
-            del chars[mark : mark + 1]
+            del chars[4 * mark : 4 * mark + 4]
         else:
             text = text[:mark] + "-" + text[mark + 1 :]
     text = text.replace("\x02", "-").replace("\ufffe", "-")
-    return Line(text, line.box, tuple(chars) if line.chars else ())
+    return Line(text, line.box, chars)
 
 
 def _write_block(out: _Text, block: Block, words: Words) -> None:

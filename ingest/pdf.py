@@ -8,9 +8,11 @@ with its text, and the same wheel renders page images.
 
 from __future__ import annotations
 
+import ctypes
 import logging
 import re
 import threading
+from array import array
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +22,7 @@ from casefile.kernel.errors import EmptyDocument, OcrUnavailable, PageUnavailabl
 from casefile.kernel.records import Docket, ParsedDocument
 from ingest import docket as dockets
 from ingest.document_dates import document_date
-from ingest.layout import Box, Line, Page, lay_out
+from ingest.layout import NO_BOX, Line, Page, lay_out, span_box
 from ingest.sec_filings import filing_title
 
 if TYPE_CHECKING:
@@ -166,28 +168,26 @@ def _text_lines(textpage, text: str, left0: float, top0: float, positions: bool)
     boxes (so without word positions) unless `positions`."""
     # pdfium joins a line ending in a hyphen to the next and marks the join (U+0002 or
     # U+FFFE); the layout decides, word by word, whether the hyphen stays.
+    import pypdfium2.raw as pdfium_c
+
+    # PDFium's own call, not the helper's: a long filing has millions of characters.
+    get_box, raw = pdfium_c.FPDFText_GetCharBox, textpage.raw
+    left, right, bottom, top = (ctypes.c_double() for _ in range(4))
     lines = []
     for match in re.finditer(r"[^\r\n]+", text):
-        chars: list[Box | None] = []
+        chars = array("f")
         for index in range(match.start(), match.end()):
-            if text[index].isspace():
-                chars.append(None)
-                continue
-            left, bottom, right, top = textpage.get_charbox(index)
-            chars.append(
-                Box(left - left0, top0 - top, right - left0, top0 - bottom)
-                if right > left
-                else None
-            )
-        boxes = [box for box in chars if box is not None]
-        if boxes:
-            box = Box(
-                min(b.x0 for b in boxes),
-                min(b.top for b in boxes),
-                max(b.x1 for b in boxes),
-                max(b.bottom for b in boxes),
-            )
-            lines.append(Line(match.group(0), box, tuple(chars) if positions else ()))
+            if text[index].isspace() or not get_box(raw, index, left, right, bottom, top):
+                chars.extend(NO_BOX)
+            elif right.value > left.value:
+                chars.extend(
+                    (left.value - left0, top0 - top.value, right.value - left0, top0 - bottom.value)
+                )
+            else:
+                chars.extend(NO_BOX)
+        box = span_box(chars, 0, len(chars) // 4)
+        if box is not None:
+            lines.append(Line(match.group(0), box, chars if positions else array("f")))
     return lines
 
 

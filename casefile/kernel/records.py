@@ -17,7 +17,7 @@ class PageSpan:
     end: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class WordBox:
     """Where a word of the stored text stands on its page: `text[start:end]`, and its box as
     fractions of the page's width and height, origin at the top left."""

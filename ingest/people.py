@@ -686,13 +686,21 @@ _LEGAL_FORMS = frozenset(
 def _middle_spelled_out(short: str, full: str) -> bool:
     """ "Margaret B. Tappan" and "Margaret Brinkley Tappan": the same first and last names,
     each middle initial the first letter of the middle name it stands for."""
-    a, b = short.replace(".", "").split(), full.replace(".", "").split()
+    a, b = _undotted_words(short), _undotted_words(full)
     if len(a) != len(b) or len(a) < 3 or a[0] != b[0] or a[-1] != b[-1]:
         return False
     middles = list(zip(a[1:-1], b[1:-1], strict=True))
     return all(x == y or (len(x) == 1 and y.startswith(x)) for x, y in middles) and a != b
 
 
+# A long filing names thousands of people and bodies, each compared with every other
+# (`canonical`): their keys are worked out once.
+@functools.lru_cache(maxsize=1 << 16)
+def _undotted_words(name: str) -> tuple[str, ...]:
+    return tuple(name.replace(".", "").split())
+
+
+@functools.lru_cache(maxsize=1 << 16)
 def _name_key(name: str) -> tuple[str, ...]:
     """A name without case, punctuation, initials or a legal form: what makes two forms of
     it the same."""

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -110,32 +112,115 @@ def ingest_paths(
     report.outcomes.extend(skipped)
     if files and settings.desk:
         start_desk_worker()  # its model loads while the first file is read
-    for path in files:
-        try:
-            outcome = ingest_file(path, store, settings, on_page)
-        except IngestError as exc:
-            outcome = FileOutcome(path, "failed", reason=exc.reason)
-        except (StoreUnavailable, ModelUnavailable):
-            raise  # nothing else in the batch could be stored either
-        except Exception as exc:  # a parser bug on one odd file must not stop the batch
-            log.exception("%s: unexpected error while ingesting", path)
-            outcome = FileOutcome(
-                path, "failed", reason=f"unexpected error while reading it ({type(exc).__name__})"
-            )
-        if outcome.status == "failed":
-            log.info("%s: %s", path, outcome.reason)
-        report.outcomes.append(outcome)
-        if on_file:
-            on_file(outcome)
+    # Each file is read (parsed, laid out) while the one before it is embedded and stored:
+    # reading is one core's work, and storing leaves a core idle at times.
+    reader = _Reader(store, settings, on_page)
+    try:
+        for index, path in enumerate(files):
+            following = files[index + 1] if index + 1 < len(files) else None
+            read_next = functools.partial(reader.start, following)
+            try:
+                outcome = ingest_file(path, store, settings, on_page, reader.take(path), read_next)
+            except IngestError as exc:
+                outcome = FileOutcome(path, "failed", reason=exc.reason)
+            except (StoreUnavailable, ModelUnavailable):
+                raise  # nothing else in the batch could be stored either
+            except Exception as exc:  # a parser bug on one odd file must not stop the batch
+                log.exception("%s: unexpected error while ingesting", path)
+                outcome = FileOutcome(
+                    path,
+                    "failed",
+                    reason=f"unexpected error while reading it ({type(exc).__name__})",
+                )
+            read_next()  # if the file failed before it was read
+            if outcome.status == "failed":
+                log.info("%s: %s", path, outcome.reason)
+            report.outcomes.append(outcome)
+            if on_file:
+                on_file(outcome)
+    finally:
+        reader.close()
     report.seconds = time.perf_counter() - started
     report.chunks_embedded = store.embedded_chunks - embedded_before
     return report
 
 
+@dataclass(frozen=True)
+class _ReadAhead:
+    """A file read before its turn: its bytes and their parsed text (None when the case
+    already holds them), or why it could not be read."""
+
+    data: bytes = b""
+    parsed: ParsedDocument | None = None
+    error: Exception | None = None
+
+
+class _Reader:
+    """Reads one file ahead, in a thread of its own, while the current one is stored."""
+
+    def __init__(
+        self, store: CaseWriter, settings: IngestSettings, on_page: PageCallback | None
+    ) -> None:
+        self._args = (store, settings, on_page)
+        self._pool = ThreadPoolExecutor(1, thread_name_prefix="read-ahead")
+        self._next: tuple[Path, Future[_ReadAhead]] | None = None
+
+    def start(self, path: Path | None) -> None:
+        if path is not None and self._next is None:
+            self._next = (path, self._pool.submit(_read_ahead, path, *self._args))
+
+    def take(self, path: Path) -> Future[_ReadAhead] | None:
+        """The reading of `path` if it was started."""
+        if self._next is None or self._next[0] != path:
+            return None
+        read, self._next = self._next[1], None
+        return read
+
+    def close(self) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _read_ahead(
+    path: Path, store: CaseWriter, settings: IngestSettings, on_page: PageCallback | None
+) -> _ReadAhead:
+    """Parse `path` if it is new or changed; its errors wait for its turn."""
+    try:
+        data = _file_bytes(path, settings)
+        existing = store.record(_doc_id(data))
+        if existing and existing.complete:
+            return _ReadAhead(data)  # most likely unchanged: its turn decides
+        return _ReadAhead(data, parse_document(path, data, _load_options(path, settings, on_page)))
+    except Exception as exc:
+        return _ReadAhead(error=exc)
+
+
 def ingest_file(
-    path: Path, store: CaseWriter, settings: IngestSettings, on_page: PageCallback | None = None
+    path: Path,
+    store: CaseWriter,
+    settings: IngestSettings,
+    on_page: PageCallback | None = None,
+    read: Future[_ReadAhead] | None = None,
+    then: Callable[[], None] | None = None,
 ) -> FileOutcome:
-    """Ingest one file: unchanged files cost one hash; a changed file replaces its old version."""
+    """Ingest one file: unchanged files cost one hash; a changed file replaces its old version.
+    `read`: this file, being read already; `then` is called once this file is read (to start
+    reading the next)."""
+    ahead = read.result() if read is not None else _ReadAhead(_file_bytes(path, settings))
+    if ahead.error is not None:
+        raise ahead.error
+    data, parsed = ahead.data, ahead.parsed
+    doc_id = _doc_id(data)
+    # Two sessions adding the same file at once: the second finds it done by the first.
+    with _document_lock(store.case, doc_id):
+        size = len(data)
+        return _ingest_bytes(path, data, doc_id, size, store, settings, on_page, parsed, then)
+
+
+def _doc_id(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()[:16]
+
+
+def _file_bytes(path: Path, settings: IngestSettings) -> bytes:
     size = path.stat().st_size
     limit = settings.max_file_mb * 1024 * 1024
     if size > limit:
@@ -144,11 +229,17 @@ def ingest_file(
             f"file is {size / 1024 / 1024:.1f} MB, over the {settings.max_file_mb:g} MB limit "
             "(CASEFILE_INGEST_MAX_FILE_MB)",
         )
-    data = path.read_bytes()
-    doc_id = hashlib.sha256(data).hexdigest()[:16]
-    # Two sessions adding the same file at once: the second finds it done by the first.
-    with _document_lock(store.case, doc_id):
-        return _ingest_bytes(path, data, doc_id, size, store, settings, on_page)
+    return path.read_bytes()
+
+
+def _load_options(
+    path: Path, settings: IngestSettings, on_page: PageCallback | None
+) -> LoadOptions:
+    return LoadOptions(
+        drop_uppercase_lines=settings.drop_uppercase_lines,
+        ocr=settings.ocr,
+        on_page=(lambda page, pages, what: on_page(path, page, pages, what)) if on_page else None,
+    )
 
 
 def _ingest_bytes(
@@ -159,6 +250,8 @@ def _ingest_bytes(
     store: CaseWriter,
     settings: IngestSettings,
     on_page: PageCallback | None,
+    parsed: ParsedDocument | None = None,
+    then: Callable[[], None] | None = None,
 ) -> FileOutcome:
     source = str(path.resolve())
     chunker = chunker_signature(settings, path.suffix)
@@ -166,6 +259,8 @@ def _ingest_bytes(
 
     existing = store.record(doc_id)
     if existing and existing.complete and store.chunker_of(doc_id) == chunker:
+        if then:
+            then()
         if existing.kind == "pdf" and store.original(doc_id) is None:
             # Ingested on another machine sharing the Chroma server: keep the file here too.
             store.keep_original(doc_id, data)
@@ -173,12 +268,10 @@ def _ingest_bytes(
         reason = "" if existing.source == source else f"same content as {existing.source}"
         return FileOutcome(path, "unchanged", doc_id, existing.chunk_count, reason, existing.title)
 
-    options = LoadOptions(
-        drop_uppercase_lines=settings.drop_uppercase_lines,
-        ocr=settings.ocr,
-        on_page=(lambda page, pages, what: on_page(path, page, pages, what)) if on_page else None,
-    )
-    parsed = parse_document(path, data, options)
+    if parsed is None:
+        parsed = parse_document(path, data, _load_options(path, settings, on_page))
+    if then:
+        then()
     # The desk is read in its worker while the chunks are embedded and stored.
     pending = submit_desk(doc_id, parsed, settings.desk_budget_s) if settings.desk else None
     try:

@@ -89,6 +89,14 @@ class CaseAssistant:
 
         return cls(open_case(settings, case, create=False), settings)
 
+    def warm_up(self) -> None:
+        """Load what a first question needs (the embedder, the reader, the keyword index, the
+        case's desk), so that it costs what later ones do; the web app calls it at start."""
+        self.store.embeddings.embed_query("warm up")
+        self.reading.reader.warm_up()
+        self.store.keyword_search("warm up", k=1)
+        self.desk.people()
+
     def ask(
         self,
         question: str,

@@ -9,6 +9,7 @@ The parts live beside this module: `web_cases` (the cases served and the API),
 from __future__ import annotations
 
 import logging
+import threading
 from typing import Any
 
 import gradio as gr
@@ -75,11 +76,15 @@ def suggestion_buttons(cases: Cases, case: str) -> tuple[Any, ...]:
     return tuple(gr.update(value=q or " ", visible=bool(q)) for q in asks)
 
 
-def build_app(settings: Settings) -> gr.Blocks:
-    """The Blocks app; nothing heavy loads until the first question or upload."""
+def build_app(settings: Settings, *, warm: bool = False) -> gr.Blocks:
+    """The Blocks app; with `warm`, the default case's models, keyword index and desk load
+    in the background at once (else at the first question), so that the first question
+    costs what later ones do."""
     from ingest.loaders import supported_suffixes
 
     cases = Cases(settings)
+    if warm:
+        threading.Thread(target=cases.warm, args=(settings.case,), daemon=True).start()
     suffixes = sorted(supported_suffixes())
     private: dict[str, Any] = {"api_visibility": "private"}
     with gr.Blocks(title="Casefile") as app:
@@ -147,7 +152,7 @@ def check_exposure(settings: Settings) -> None:
 def serve(settings: Settings, *, block: bool = True) -> gr.Blocks:
     """Launch the app as the settings say; prints the URL."""
     check_exposure(settings)
-    app = build_app(settings)
+    app = build_app(settings, warm=True)
     app.launch(
         server_name=settings.app.host,
         server_port=settings.app.port,

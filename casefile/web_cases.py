@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import functools
+import logging
 import re
 import threading
 from collections.abc import Callable
@@ -21,6 +22,8 @@ from casefile.kernel.errors import CasefileError, CaseNotFound, InvalidCaseName
 from casefile.kernel.records import DocumentRecord
 from casefile.kernel.settings import Settings, check_case_name
 from casefile.render import source_name
+
+log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from assistant import CaseAssistant
@@ -145,6 +148,17 @@ class Cases:
                 )
                 self._assistants[case] = CaseAssistant(store, self.settings)
             return self._assistants[case]
+
+    def warm(self, case: str) -> None:
+        """Load what the first question on `case` needs (`CaseAssistant.warm_up`); a case
+        that does not exist yet has nothing to load, and a failure here is the first
+        question's to report."""
+        try:
+            self.assistant(case).warm_up()
+        except (CaseNotFound, InvalidCaseName):
+            pass
+        except Exception:
+            log.warning("case %r: not made ready before its first question", case, exc_info=True)
 
     def records(self, case: str) -> list[DocumentRecord]:
         """The documents of `case`; none for a case that does not exist yet."""

@@ -49,3 +49,28 @@ def test_the_first_question_rebuilds_nothing_the_ingest_kept(tmp_path, monkeypat
     assert ruling.citations
     quote = assistant.ask("What did Adrienne Uthe say?")
     assert quote.citations
+
+
+def test_the_web_app_makes_the_case_ready_before_its_first_question(tmp_path, monkeypatch):
+    from casefile.web_cases import Cases
+
+    folder = tmp_path / "case"
+    folder.mkdir()
+    (folder / "article.txt").write_text(SEED.read_text(encoding="utf-8"), encoding="utf-8")
+    subprocess.run(
+        [sys.executable, "-m", "casefile.cli", "ingest", str(folder)],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    settings = Settings()
+    cases = Cases(settings)
+    cases.warm(settings.case)  # what `casefile serve` starts in the background
+    cases.warm("no-such-case")  # a case not made yet: nothing to load, no error
+
+    # The first question then loads no model and reads no case-wide desk.
+    monkeypatch.setattr("vectorstore.embeddings.OnnxEmbeddings._load", _forbidden("embedder"))
+    monkeypatch.setattr("assistant.reader.ExtractiveReader._load", _forbidden("reader loaded"))
+    monkeypatch.setattr("vectorstore.store.CaseStore.extras", _forbidden("every desk read"))
+    answer = cases.assistant(settings.case).ask("Who are Blake Lively's lawyers?")
+    assert "Gottlieb" in answer.answer and answer.citations

@@ -262,3 +262,26 @@ def test_a_record_left_by_a_dead_process_is_cleaned_up(settings, fake_embeddings
     report = ingest(path, store)
     assert report.repaired == [str(path.resolve())]
     assert [r.doc_id for r in store.records()] == [record.doc_id]
+
+
+def test_files_are_read_ahead_but_an_unchanged_one_is_never_parsed(tmp_path, store, monkeypatch):
+    import ingest.pipeline as pipeline
+
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for name in ("a", "b", "c"):
+        (folder / f"{name}.txt").write_text(
+            f"Memo {name}. " + SEED.read_text(encoding="utf-8"), encoding="utf-8"
+        )
+    (folder / "b.txt").write_bytes(b"\x00\x01\x02 binary")  # fails in its reading, ahead
+    first = ingest(folder, store)
+    assert [o.status for o in first.outcomes] == ["added", "failed", "added"]
+    assert "binary" in first.outcomes[1].reason
+
+    def parse_fails(path, *args, **kwargs):
+        raise AssertionError(f"{path.name} parsed again")
+
+    monkeypatch.setattr(pipeline, "parse_document", parse_fails)
+    (folder / "b.txt").unlink()
+    again = ingest(folder, store)
+    assert [o.status for o in again.outcomes] == ["unchanged", "unchanged"]

@@ -24,18 +24,22 @@ def _forbidden(what: str):
     return fail
 
 
-def test_the_first_question_rebuilds_nothing_the_ingest_kept(tmp_path, monkeypatch):
-    folder = tmp_path / "case"
+def _ingested_by_the_cli(folder, texts: dict[str, str]) -> None:
     folder.mkdir()
-    (folder / "opinion.txt").write_text(OPINION, encoding="utf-8")
-    (folder / "order.txt").write_text(ORDER, encoding="utf-8")
-    (folder / "article.txt").write_text(SEED.read_text(encoding="utf-8"), encoding="utf-8")
+    for name, text in texts.items():
+        (folder / name).write_text(text, encoding="utf-8")
     subprocess.run(
         [sys.executable, "-m", "casefile.cli", "ingest", str(folder)],
         check=True,
         capture_output=True,
         timeout=300,
     )
+
+
+def test_the_first_question_rebuilds_nothing_the_ingest_kept(tmp_path, monkeypatch):
+    article = SEED.read_text(encoding="utf-8")
+    texts = {"opinion.txt": OPINION, "order.txt": ORDER, "article.txt": article}
+    _ingested_by_the_cli(tmp_path / "case", texts)
 
     monkeypatch.setattr("assistant.retrieval.stated", _forbidden("statements read"))
     monkeypatch.setattr("assistant.desk.submit_desk", _forbidden("a desk read"))
@@ -54,15 +58,7 @@ def test_the_first_question_rebuilds_nothing_the_ingest_kept(tmp_path, monkeypat
 def test_the_web_app_makes_the_case_ready_before_its_first_question(tmp_path, monkeypatch):
     from casefile.web_cases import Cases
 
-    folder = tmp_path / "case"
-    folder.mkdir()
-    (folder / "article.txt").write_text(SEED.read_text(encoding="utf-8"), encoding="utf-8")
-    subprocess.run(
-        [sys.executable, "-m", "casefile.cli", "ingest", str(folder)],
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
+    _ingested_by_the_cli(tmp_path / "case", {"article.txt": SEED.read_text(encoding="utf-8")})
     settings = Settings()
     cases = Cases(settings)
     cases.warm(settings.case)  # what `casefile serve` starts in the background

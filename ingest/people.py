@@ -333,7 +333,11 @@ def _named(text: str, plain: str, cited: list[tuple[int, int]]) -> list[tuple[st
     lowercase_words = set(re.findall(r"(?<= )[a-z]+(?=[ ,.;:])", text))
     found = []
     common = set(_LOWER_WORD.findall(text))
-    for entity in entities(plain, _NAMED, _may_name(plain, cited, common)):
+    recognised = entities(plain, _NAMED, _may_name(plain, cited, common))
+    verbs = _infinitives(plain, recognised)
+    for entity in recognised:
+        if entity.start in verbs:
+            continue
         name = clean_name(entity.words)
         if name is None or (entity.label == "ORG" and _alone_on_its_line(plain, entity)):
             continue
@@ -349,6 +353,28 @@ def _named(text: str, plain: str, cited: list[tuple[int, int]]) -> list[tuple[st
         kind = "organisation" if entity.label == "ORG" or is_organisation(name) else "person"
         found.append((name, start, start + len(name), kind))
     return found
+
+
+def _infinitives(text: str, recognised: Sequence[Entity]) -> set[int]:
+    """The starts of those recognised names that are the verb of an infinitive: docket text
+    capitalises its verbs ("MOTION to Dismiss Plaintiffs' Second Amended Complaint",
+    "APPLICATION … to Appear Pro Hac Vice"), which the recogniser takes for names; the tagger
+    tells them from a name after "to" ("a letter to Bill Smith", "according to Roh")."""
+    from ingest.nlp import parse
+
+    after_to = [e.start for e in recognised if _AFTER_TO.search(text, max(0, e.start - 4), e.start)]
+    windows: list[tuple[int, int]] = []
+    for start in after_to:
+        window = (max(0, start - 120), min(len(text), start + 60))
+        if windows and window[0] <= windows[-1][1]:
+            windows[-1] = (windows[-1][0], window[1])
+        else:
+            windows.append(window)
+    verbs = {w.start for sentence in parse(text, windows) for w in sentence if w.pos == "VERB"}
+    return {start for start in after_to if start in verbs}
+
+
+_AFTER_TO = re.compile(r"(?<![\w])[Tt]o\s+$")
 
 
 def _of_this_case(outside: Counter[str], text: str, plain: str) -> set[str]:

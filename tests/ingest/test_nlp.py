@@ -81,3 +81,20 @@ def test_citation_abbreviations_and_case_names_are_not_listed_as_organisations()
     named = mention_counts(text)
     assert not any("Decl" in name or " v. " in name for name in named.counts)
     assert "Civ" not in named.counts
+
+
+@pytest.mark.integration
+def test_a_docket_entrys_capitalised_verbs_are_not_names_but_a_name_after_to_is():
+    text = (
+        "Docket Text: NOTICE OF MOTION AND MOTION to Dismiss Plaintiffs' Second Amended "
+        "Complaint filed by Defendant Acme Widgets Inc.\n"
+        "Docket Text: APPLICATION for attorney Mark Andrew Klapow to Appear Pro Hac Vice.\n"
+        "Docket Text: NOTICE OF MOTION AND MOTION to Certify Pursuant to 28 U.S.C. Section "
+        "1292(b) filed by Mark Andrew Klapow.\n"
+        "The clerk mailed the order to Mary Ellen Jones, counsel for Acme Widgets Inc."
+    )
+    named = mention_counts(text)
+    assert not any(name.startswith(("Dismiss", "Appear", "Certify")) for name in named.counts), (
+        named.counts
+    )
+    assert {"Mark Andrew Klapow", "Mary Ellen Jones"} <= set(named.counts)

@@ -114,6 +114,7 @@ class DeskWorker:
         self._process: subprocess.Popen[str] | None = None
         self._replies: queue.Queue[str | None] = queue.Queue()
         self._requests = 0
+        self.idled = 0  # times it went back to the pool
 
     @property
     def running(self) -> bool:
@@ -222,6 +223,10 @@ def _read_replies(process: subprocess.Popen[str], replies: queue.Queue[str | Non
     replies.put(None)
 
 
+# A worker left idle this long is ended (it holds its model: about 300 MB); the next
+# document starts a new one. An ingest keeps its worker busy from one file to the next.
+IDLE_S = 120.0
+
 _IDLE: list[DeskWorker] = []  # started and waiting for a document
 _ALL: list[DeskWorker] = []
 _GUARD = threading.Lock()
@@ -241,6 +246,21 @@ def _take() -> DeskWorker:
 def _idle(worker: DeskWorker) -> None:
     with _GUARD:
         _IDLE.append(worker)
+        worker.idled += 1
+        turn = worker.idled
+    timer = threading.Timer(IDLE_S, _retire, args=(worker, turn))
+    timer.daemon = True
+    timer.start()
+
+
+def _retire(worker: DeskWorker, turn: int) -> None:
+    """End `worker` if it has stayed idle since it went idle for the `turn`-th time."""
+    with _GUARD:
+        if worker not in _IDLE or worker.idled != turn:
+            return
+        _IDLE.remove(worker)
+        _ALL.remove(worker)
+    worker.close()
 
 
 def _close_all() -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import shutil
 import sys
+import time
 
 import pytest
 
@@ -116,6 +117,21 @@ def test_only_the_pools_workers_go_back_to_it():
     alone = DeskWorker(SILENT)
     alone.submit("d1", _document(), budget_s=0.1).result()
     assert alone not in desk_worker._IDLE
+
+
+def test_an_idle_worker_is_ended_and_the_next_document_starts_another(monkeypatch):
+    import ingest.desk_worker as desk_worker
+
+    monkeypatch.setattr(desk_worker, "IDLE_S", 0.5)
+    first = submit_desk("d1", _document())
+    assert first.result() is not None
+    deadline = time.monotonic() + 30
+    while first.worker.running and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not first.worker.running  # its process (and model) gone
+    assert first.worker not in desk_worker._IDLE
+    second = submit_desk("d2", _document())
+    assert second.worker is not first.worker and second.result() is not None
 
 
 def test_a_document_that_fails_to_store_gives_its_desk_up_and_the_next_is_read(

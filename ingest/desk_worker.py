@@ -114,7 +114,8 @@ class DeskWorker:
         self._process: subprocess.Popen[str] | None = None
         self._replies: queue.Queue[str | None] = queue.Queue()
         self._requests = 0
-        self.idled = 0  # times it went back to the pool
+        self.idle_since = 0.0  # when it last went back to the pool
+        self.watched = False  # a timer will end it once idle for IDLE_S
 
     @property
     def running(self) -> bool:
@@ -246,17 +247,28 @@ def _take() -> DeskWorker:
 def _idle(worker: DeskWorker) -> None:
     with _GUARD:
         _IDLE.append(worker)
-        worker.idled += 1
-        turn = worker.idled
-    timer = threading.Timer(IDLE_S, _retire, args=(worker, turn))
+        worker.idle_since = time.monotonic()
+        if worker.watched:
+            return
+        worker.watched = True
+    _watch(worker, IDLE_S)
+
+
+def _watch(worker: DeskWorker, after_s: float) -> None:
+    timer = threading.Timer(after_s, _retire, args=(worker,))
     timer.daemon = True
     timer.start()
 
 
-def _retire(worker: DeskWorker, turn: int) -> None:
-    """End `worker` if it has stayed idle since it went idle for the `turn`-th time."""
+def _retire(worker: DeskWorker) -> None:
+    """End `worker` if it has been idle for IDLE_S; else look again when it could be."""
     with _GUARD:
-        if worker not in _IDLE or worker.idled != turn:
+        left = worker.idle_since + IDLE_S - time.monotonic()
+        if worker not in _IDLE:  # busy: watched again when it is next idle
+            worker.watched = False
+            return
+        if left > 0:
+            _watch(worker, left)
             return
         _IDLE.remove(worker)
         _ALL.remove(worker)

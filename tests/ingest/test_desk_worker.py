@@ -123,6 +123,7 @@ def test_an_idle_worker_is_ended_and_the_next_document_starts_another(monkeypatc
     import ingest.desk_worker as desk_worker
 
     monkeypatch.setattr(desk_worker, "IDLE_S", 0.5)
+    monkeypatch.setattr(desk_worker, "_IDLE", [])  # a pool of its own, watched at 0.5 s
     first = submit_desk("d1", _document())
     assert first.result() is not None
     deadline = time.monotonic() + 30

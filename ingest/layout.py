@@ -71,15 +71,6 @@ class Box:
         return self.x1 - self.x0
 
 
-def union(boxes: Sequence[Box]) -> Box:
-    return Box(
-        min(b.x0 for b in boxes),
-        min(b.top for b in boxes),
-        max(b.x1 for b in boxes),
-        max(b.bottom for b in boxes),
-    )
-
-
 @dataclass(frozen=True)
 class Line:
     """One line of a page as drawn: its text, box, and the box of each character (see

@@ -90,9 +90,10 @@ class CaseAssistant:
         return cls(open_case(settings, case, create=False), settings)
 
     def warm_up(self) -> None:
-        """Load what a first question needs (the embedder, the reader, the keyword index, the
-        case's desk), so that it costs what later ones do; the web app calls it at start."""
-        self.store.embeddings.embed_query("warm up")
+        """Load what a first question needs (the embedder, the case's vector index, the
+        reader, the keyword index, the case's desk), so that it costs what later ones do; the
+        web app calls it at start."""
+        self.store.dense_search(self.store.embeddings.embed_query("warm up"), 1)
         self.reading.reader.warm_up()
         self.store.keyword_search("warm up", k=1)
         self.desk.people()

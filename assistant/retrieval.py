@@ -297,6 +297,7 @@ class TitleIndex:
         self._terms: dict[str, set[str]] = {}
         self._idf: dict[str, float] = {}
         self._checked = -1e9
+        self._listed: tuple[str, ...] | None = None
 
     def focus(self, query: str, allowed: set[str] | None = None) -> dict[str, float]:
         """doc_id -> 0..1 for the documents the query names more than the others."""
@@ -320,9 +321,14 @@ class TitleIndex:
         if now - self._checked < self.RECHECK_S:
             return
         self._checked = now
+        records = self.store.records()
+        listed = tuple(r.doc_id for r in records)
+        if listed == self._listed:
+            return  # the same documents: their terms are already worked out
+        self._listed = listed
         self._terms = {
             r.doc_id: _title_terms(" ".join((r.title, r.court, r.case_number, _stem_name(r.name))))
-            for r in self.store.records()
+            for r in records
         }
         n = len(self._terms)
         counts: dict[str, int] = {}

@@ -140,6 +140,7 @@ def ingest_paths(
                 on_file(outcome)
     finally:
         reader.close()
+    store.records()  # leaves the case's register current: the next question need not list
     report.seconds = time.perf_counter() - started
     report.chunks_embedded = store.embedded_chunks - embedded_before
     return report

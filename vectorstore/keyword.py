@@ -168,14 +168,14 @@ class KeywordIndex:
     def doc_ids(self) -> set[str]:
         """The documents the index holds (listed again only after a commit, this process's
         or another's: a search's levelling asks every few seconds)."""
-        stamp = self._commit_stamp()
+        stamp = self.commit_stamp()
         if self._listed is not None and self._listed[0] == stamp:
             return set(self._listed[1])
         found = self._list_doc_ids()
         self._listed = (stamp, frozenset(found))
         return found
 
-    def _commit_stamp(self) -> tuple[int, ...]:
+    def commit_stamp(self) -> tuple[int, ...]:
         """Changes with every commit: tantivy rewrites meta.json on each one."""
         if self.folder is None:
             return (self._commits,)

@@ -258,6 +258,7 @@ def test_a_record_left_by_a_dead_process_is_cleaned_up(settings, fake_embeddings
         ids=[record.doc_id],
         metadatas=[{"complete": False, "writer": f"{socket.gethostname()}:999999999:dead"}],
     )
+    store._changed()  # as the writer does right after marking its record incomplete
     assert store.records() == []
     report = ingest(path, store)
     assert report.repaired == [str(path.resolve())]

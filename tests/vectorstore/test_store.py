@@ -119,3 +119,65 @@ def test_a_chunk_removed_while_it_is_searched_is_left_out_not_an_error(store, mo
     monkeypatch.setattr(store._chunks, "query", lambda **kwargs: found)
     results = store.dense_search([0.0] * 8, 5)
     assert [(doc.id, doc.page_content) for doc, _ in results] == [("kept", "The motion is denied.")]
+
+
+def _nothing_listed(store, monkeypatch):
+    """Make any listing of the case's whole registry fail the test."""
+
+    def listed(**kwargs):
+        raise AssertionError("the case's registry was listed")
+
+    monkeypatch.setattr(store, "_listed_records", listed)
+
+
+def test_a_question_in_another_process_reads_the_register_not_the_whole_registry(
+    settings, fake_embeddings, monkeypatch, tmp_path
+):
+    client, folder = make_client(settings), settings.case_dir("big")
+    cli = CaseStore(client, "big", fake_embeddings, folder=folder)
+    ingest_paths([SEED], cli, IngestSettings())  # which keeps the register, as of its end
+    listed = cli.records()
+    app = CaseStore(client, "big", fake_embeddings, folder=folder)  # another process
+    with monkeypatch.context() as patch:
+        _nothing_listed(app, patch)
+        assert app.records() == listed
+        monkeypatch.setattr("vectorstore.store.KEYWORD_RECHECK_S", 0.0)
+        assert app.keyword_search("Freedman", k=1)
+        assert app.keyword_search("Freedman", k=1)
+    other = tmp_path / "order.txt"
+    other.write_text("The court orders the xylophone records produced by Friday.\n" * 3)
+    ingest_paths([other], cli, IngestSettings())
+    assert {r.name for r in app.records()} == {SEED.name, "order.txt"}  # a write is seen
+    assert app.keyword_search("xylophone", k=1)
+    cli.delete_document(cli.find("order.txt").doc_id)
+    assert [r.name for r in app.records()] == [SEED.name]  # and so is a removal
+    assert app.keyword_search("xylophone", k=1) == []
+
+
+def test_a_register_made_before_a_write_is_not_trusted(settings, fake_embeddings, tmp_path):
+    client = make_client(settings)
+    store = CaseStore(client, "c", fake_embeddings)
+    ingest_paths([SEED], store, IngestSettings())
+    store.records()
+    other = tmp_path / "memo.txt"
+    other.write_text("A memo about the budget.\n")
+    ingest_paths([other], CaseStore(client, "c", fake_embeddings), IngestSettings())
+    assert len(store.records()) == 2
+    assert len(CaseStore(client, "c", fake_embeddings).records()) == 2
+
+
+def test_searching_named_documents_ranks_all_their_chunks(store, tmp_path, monkeypatch):
+    notes = tmp_path / "notes.txt"
+    notes.write_text("\n\n".join(f"Paragraph {i} of the notes on witness {i}." for i in range(40)))
+    ingest_paths([SEED, notes], store, IngestSettings(chunk_size=120, chunk_overlap=0))
+    named = store.find("notes.txt")
+    wanted = store.chunks(named.doc_id)[7]
+    query = store.embeddings.embed_query(wanted.page_content)
+    exact = store.dense_search(query, 5, {named.doc_id})
+    assert {doc.metadata["doc_id"] for doc, _ in exact} == {named.doc_id}
+    assert exact[0][0].id == wanted.id and exact[0][1] == pytest.approx(1.0, abs=1e-5)
+    assert [s for _, s in exact] == sorted((s for _, s in exact), reverse=True)
+    monkeypatch.setattr("vectorstore.store.EXACT_SEARCH_CHUNKS", 0)  # Chroma's filtered search
+    assert [doc.id for doc, _ in store.dense_search(query, 5, {named.doc_id})] == [
+        doc.id for doc, _ in exact
+    ]

@@ -6,6 +6,7 @@ import json
 import logging
 import os
 import sys
+import threading
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -241,18 +242,23 @@ def ask(
     ] = False,
 ) -> None:
     """Answer a question from a case's documents, citing the passages it rests on."""
-    from assistant import CaseAssistant
-    from assistant.models import ModelSpec
+    from vectorstore.cases import open_case
 
     settings = load_settings(case)
     if page_images and not export:
         raise typer.BadParameter("--page-images goes with --export DIR", param_hint="--page-images")
+    store = open_case(settings, create=False)
+    # Chroma reads the case's vector index while the answering side is imported and loaded.
+    threading.Thread(target=store.preload, name="casefile-preload", daemon=True).start()
+    from assistant import CaseAssistant
+    from assistant.models import ModelSpec
+
     if model:
         try:
             ModelSpec.parse(model)
         except UnknownModel as exc:
             raise typer.BadParameter(str(exc), param_hint="--model") from exc
-    assistant = CaseAssistant.open(settings)
+    assistant = CaseAssistant(store, settings)
     with err.status("answering…", spinner="dots") if err.is_terminal else _nothing():
         answer = assistant.ask(
             question,

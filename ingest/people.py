@@ -14,7 +14,7 @@ import bisect
 import functools
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from casefile.kernel.records import RoleMention
@@ -290,17 +290,17 @@ def mention_counts(text: str) -> Mentions:
     plain = re.sub(r"\([^()\n]{0,80}\)", lambda m: " " * len(m.group(0)), text)
     cited = citations.spans(plain)
     found = _named(text, plain, cited)
-    full = sorted({n for n, *_ in found if len(n.split()) > 1}, key=len, reverse=True)
+    full = longest_first(n for n, *_ in found if len(n.split()) > 1)
     # A short name the document defines: "Bank of America, N.A. (“BofA”)".
     defined = {
         match.group("alias"): canonical(name, full)
         for name, _, end, _ in found
         if (match := _DEFINED.match(text, end, end + 80))
     }
-    full = sorted({*full, *defined.values()}, key=len, reverse=True)
+    book = FullNames(longest_first([*full, *defined.values()]))
 
     def whole_name(name: str) -> str:
-        return defined.get(name) or canonical(name, full)
+        return defined.get(name) or canonical(name, book)
 
     outside = Counter(whole_name(n) for n, start, _, _ in found if not _within(start, cited))
     kept = _of_this_case(outside, text, plain)
@@ -620,7 +620,7 @@ def people_named(text: str, known: frozenset[str]) -> tuple[str, ...]:
     """The full names of the people `text` names, longest first. Kept for the document last
     read: every pronoun of its quotations and timeline resolves against the same list."""
     found = {n.text for n in names(text, known) if is_person(n.text)}
-    return tuple(sorted(found, key=len, reverse=True))
+    return tuple(longest_first(found))
 
 
 def person_before(
@@ -668,15 +668,68 @@ def _in_parentheses(text: str, position: int) -> bool:
     return text.count("(", line_start, position) > text.count(")", line_start, position)
 
 
-def canonical(name: str, full_names: Sequence[str]) -> str:
+class FullNames:
+    """Full names, indexed by the words `canonical` compares: a short name is held against
+    the few full names that share its key, its first and last words or its surname, not
+    against every one (a 5,000-document case names tens of thousands)."""
+
+    def __init__(self, names: Iterable[str]) -> None:
+        self.names = tuple(names)
+        self.members = frozenset(self.names)
+        self._by_key: dict[tuple[str, ...], list[int]] = {}
+        self._by_ends: dict[tuple[str, str, int], list[int]] = {}
+        self._organisations_by_first: dict[tuple[str, ...], list[int]] = {}
+        self._people_by_last: dict[str, list[int]] = {}
+        for at, name in enumerate(self.names):
+            key = _name_key(name)
+            self._by_key.setdefault(key, []).append(at)
+            words = _undotted_words(name)
+            if len(words) >= 3:
+                self._by_ends.setdefault((words[0], words[-1], len(words)), []).append(at)
+            if is_organisation(name):
+                self._organisations_by_first.setdefault(key[:1], []).append(at)
+            elif name.split():
+                self._people_by_last.setdefault(name.split()[-1], []).append(at)
+
+    def with_key(self, key: tuple[str, ...]) -> list[str]:
+        return [self.names[at] for at in self._by_key.get(key, ())]
+
+    def like(self, name: str) -> list[str]:
+        """Those with `name`'s key, or its first and last words and as many words, in order."""
+        words = _undotted_words(name)
+        found = set(self._by_key.get(_name_key(name), ()))
+        if len(words) >= 3:
+            found.update(self._by_ends.get((words[0], words[-1], len(words)), ()))
+        return [self.names[at] for at in sorted(found)]
+
+    def organisations_first_named(self, key: tuple[str, ...]) -> list[str]:
+        return [self.names[at] for at in self._organisations_by_first.get(key, ())]
+
+    def people_surnamed(self, last: str) -> list[str]:
+        return [self.names[at] for at in self._people_by_last.get(last, ())]
+
+
+def longest_first(names: Iterable[str]) -> list[str]:
+    """Distinct names, longest first, and in a fixed order among equally long ones (which
+    `canonical` picks among): the same text gives the same people in every process."""
+    return sorted(set(names), key=lambda name: (-len(name), name))
+
+
+@functools.lru_cache(maxsize=8)
+def _indexed(names: tuple[str, ...]) -> FullNames:
+    return FullNames(names)
+
+
+def canonical(name: str, full_names: Sequence[str] | FullNames) -> str:
     """The full name a short one stands for: "Lively" -> "Blake Lively" when the document
     (or the case) names exactly one such person; "Shawn Nelson" -> "Shawn J. Nelson" and
     "Bank of America" -> "Bank of America, N.A." (the same name less an initial or a legal
-    form); else the name itself."""
+    form); else the name itself. Give `FullNames` when asking for many names."""
+    book = full_names if isinstance(full_names, FullNames) else _indexed(tuple(full_names))
     key = _name_key(name)
     same = [
         f
-        for f in full_names
+        for f in book.like(name)
         if f != name
         and (_name_key(f) == key or _middle_spelled_out(name, f))
         and (len(f.split()) > len(name.split()) or len(f.rstrip(".,")) > len(name.rstrip(".,")))
@@ -684,20 +737,18 @@ def canonical(name: str, full_names: Sequence[str]) -> str:
     if same:
         return max(same, key=len)
     # The same name set two ways ("IronShore …", "Ironshore …"): one form stands for both.
-    twins = [f for f in full_names if _name_key(f) == key and len(f.split()) == len(name.split())]
+    twins = [f for f in book.with_key(key) if len(f.split()) == len(name.split())]
     if twins and len(name.split()) > 1:
         return max([*twins, name], key=lambda f: (len(f.rstrip(".,")), f == f.rstrip(".,"), f))
     if " " not in name:  # "IronShore", "Travelers": the first word of one organisation's name
-        firsts = [f for f in full_names if is_organisation(f) and _name_key(f)[:1] == key]
+        firsts = book.organisations_first_named(key) if len(key) <= 1 else []
         if len({_name_key(f) for f in firsts}) == 1:
             return max(firsts, key=len)
-    if len(name.split()) > 1 and name in full_names:
+    if len(name.split()) > 1 and name in book.members:
         return name
     last = name.split()[-1]
     # A surname alone stands for a person; "Bank" alone is no bank in particular.
-    matches = [
-        f for f in full_names if f.split()[-1] == last and f != name and not is_organisation(f)
-    ]
+    matches = [f for f in book.people_surnamed(last) if f != name]
     if len({_name_key(m) for m in matches}) == 1:
         return max(matches, key=len)  # "Lusnak": "Donald M. Lusnak" and "Donald Lusnak" alike
     return name

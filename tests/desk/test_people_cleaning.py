@@ -1,7 +1,7 @@
 """Whom a court filing names: its own people, not the parties of the cases it cites, the
 entries of its table of contents or a name with a footnote mark."""
 
-from ingest.people import canonical, clean_name, mention_counts
+from ingest.people import FullNames, canonical, clean_name, longest_first, mention_counts
 
 FILING = (
     "TABLE OF CONTENTS\n"
@@ -57,3 +57,15 @@ def test_forms_of_a_name_set_two_ways_are_one():
     )
     assert canonical("John S Gibson", ["John S. Gibson"]) == "John S. Gibson"
     assert canonical("Omar Haddad", ["Omar Haddad."]) == "Omar Haddad"
+
+
+def test_a_short_name_stands_for_the_same_full_name_whatever_order_they_come_in():
+    # Two equally long full names that a short one could stand for: the pick must not
+    # depend on the order a set happened to give them in (it varied between processes).
+    full = ["Harbor Savings Bank, N.A", "Harbor Savings Bank, Inc", "Maria Q. Delgado"]
+    picks = {canonical("Harbor Savings Bank", longest_first(order)) for order in (full, full[::-1])}
+    assert len(picks) == 1
+    book = FullNames(longest_first(full))  # indexed once, for a case's many names
+    for short in ["Delgado", "Maria Delgado", "Harbor Savings Bank", "Harbor", "Ortiz"]:
+        assert canonical(short, book) == canonical(short, longest_first(full))
+    assert canonical("Delgado", book) == "Maria Q. Delgado"

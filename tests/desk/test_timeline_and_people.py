@@ -83,6 +83,48 @@ def test_the_people_of_the_demo_article_with_their_roles(store):
         assert "Freedman" in text[where.start : where.end]  # each role is cited where stated
 
 
+def test_desks_made_by_older_rules_answer_at_once_and_are_made_again_behind(store, monkeypatch):
+    """A rules change (DESK_VERSION) must not make a big case's first desk question wait for
+    every desk to be made again: the old ones answer, the new ones replace them as made."""
+    import json
+    import threading
+    import time
+
+    from assistant import desk as case_desk
+    from casefile.kernel.settings import IngestSettings
+    from ingest.desk import DESK, DESK_VERSION, current
+    from ingest.pipeline import ingest_paths
+
+    ingest_paths([SEED], store, IngestSettings())
+    [record] = store.records()
+    older = json.loads(store.extra(record.doc_id, DESK))
+    older["version"] = DESK_VERSION - 1
+    older["roles"] = [r for r in older["roles"] if r["name"] != "Lewis Liman"]  # older rules' miss
+    store.write_extra(record.doc_id, DESK, json.dumps(older))
+    made_in, release = [], threading.Event()
+    real_submit = case_desk.submit_desk
+
+    def held_submit(*args, **kwargs):
+        made_in.append(threading.current_thread().name)
+        release.wait(60)
+        return real_submit(*args, **kwargs)
+
+    monkeypatch.setattr("assistant.desk.submit_desk", held_submit)
+    desk = case_desk.CaseDesk(store)
+    people = {p.name: p for p in desk.people()}  # answered from the old desk, at once
+    assert "lawyer for Baldoni" in people["Bryan Freedman"].role_summary()
+    assert "Lewis Liman" not in people or people["Lewis Liman"].role_summary() == ""
+    release.set()
+    for _ in range(600):
+        if current(store.extra(record.doc_id, DESK)) is not None:
+            break
+        time.sleep(0.1)
+    assert current(store.extra(record.doc_id, DESK)) is not None  # stored by today's rules
+    desk._remaking.join(30)
+    assert {p.name: p for p in desk.people()}["Lewis Liman"].role_summary() == "judge"
+    assert made_in == ["casefile-desk-remake"]  # never by the question's own thread
+
+
 def test_dates_of_the_record_cited_are_not_events_but_times_of_day_are_kept():
     text = (
         "(TT Feb. 28, 2017, p. 103:11-15; Ex. 142.) (Brismark Depo., Dec. 18, 2015, pp. 65-66.) "

@@ -148,9 +148,10 @@ class CaseDesk:
         and are not listed; `phrases` keeps them, for a question about how someone put it
         ("How did X describe the subpoenas?" "a “fishing expedition”")."""
         self._refresh()
-        names = self._name_index(self._desks)
+        desks = self._desks  # one set throughout: a desk made again may replace it meanwhile
+        names = self._name_index(desks)
         rows = []
-        for doc_id, desk in self._desks.items():
+        for doc_id, desk in desks.items():
             for quote in desk.quotes:
                 if not phrases and not is_statement(quote.text):
                     continue

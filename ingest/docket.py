@@ -170,12 +170,23 @@ def _caption_cells(paragraphs: Sequence[str]) -> list[str]:
     fields of a form's header, without the rules themselves ("______", ":" alone)."""
     cells = []
     for paragraph in paragraphs:
+        if _lists_contents(paragraph):
+            break  # the caption came before; the cases a table of authorities lists are not it
         for cell in re.split(r"(?<!\s)\s+[:)]\s+|(?<!\s)\s+[:)]$|^[:)]\s+", paragraph):
             for field in _FORM_FIELD.split(cell):
                 field = re.sub(r"_{3,}|^\W+$", "", field).strip()
                 if field:
                     cells.append(field)
     return cells
+
+
+def _lists_contents(paragraph: str) -> bool:
+    """A table of contents' or of authorities' heading, or one of its dot-leader lines
+    ("V. CONCLUSION ........ 42")."""
+    line = paragraph.strip()
+    if line.upper().startswith(("TABLE OF CONTENTS", "TABLE OF AUTHORITIES")):
+        return True
+    return ("....." in line or ". . . . ." in line) and line[-1:].isdigit()
 
 
 def _court(paragraphs: Sequence[str]) -> str:

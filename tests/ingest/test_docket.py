@@ -6,7 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from ingest.docket import read_caption, read_docket_report, read_stamps, title_from_file_name
+from ingest.docket import (
+    caption_parties,
+    read_caption,
+    read_docket_report,
+    read_stamps,
+    title_from_file_name,
+)
 from ingest.document_dates import document_date
 from ingest.sec_filings import filing_title
 
@@ -130,6 +136,22 @@ class TestCaseNames:
         assert caption.title() == (
             "In re Acme Robotics, Inc. Securities Litigation — Order Approving Settlement"
         )
+
+    def test_the_cases_a_table_of_authorities_lists_are_not_the_caption(self):
+        opening = [
+            "UNITED STATES DISTRICT COURT",
+            "NORTHERN DISTRICT OF ILLINOIS",
+            "HARBOR SAVINGS DEPOSITORS' ASSOCIATION",
+            "Case No. 1:21-cv-00412",
+            "MEMORANDUM IN SUPPORT OF MOTION FOR APPROVAL",
+            "TABLE OF CONTENTS",
+            "I. INTRODUCTION .................................. 1 V. CONCLUSION .......... 14",
+            "TABLE OF AUTHORITIES",
+            "Page Cases",
+            "Abernathy v. Quill Mutual Ins. Co., 512 F.3d 77 (7th Cir. 2008) ......... 4",
+        ]
+        assert caption_parties(opening) is None  # no party of this filing is named Conclusion
+        assert "Abernathy" not in read_caption(opening).title()
 
     @pytest.mark.parametrize(
         ("line", "name"),

@@ -39,7 +39,8 @@ DESK = "desk"  # the name the desk is stored under beside a document
 # 23: the statements of roles and rulings, for retrieval; 24: names in sentences whose only
 # capitalised words are common ones are not read (e-mail and web addresses do not count);
 # 25: a docket's capitalised verb after "to" is no name; a table of contents or authorities
-# is no caption (its "V. CONCLUSION" was a party). Desks of older rules answer meanwhile.
+# is no caption (its "V. CONCLUSION" was a party); a one-word name only ever written after
+# "the" ("the Underwriter will pay") is no person. Desks of older rules answer meanwhile.
 DESK_VERSION = 25
 
 

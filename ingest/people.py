@@ -14,7 +14,7 @@ import bisect
 import functools
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
 from casefile.kernel.records import RoleMention
@@ -322,7 +322,27 @@ def mention_counts(text: str) -> Mentions:
             mentions.kinds[name] = "organisation"
         else:
             mentions.kinds[name] = kinds.most_common(1)[0][0]
+    for name in _only_after_the(found, whole_name, text):
+        if mentions.kinds.get(name) == "person":  # "the FDA" is an agency all the same
+            del mentions.counts[name], mentions.first[name], mentions.kinds[name]
+            for alias in [a for a, whole in mentions.aliases.items() if whole == name]:
+                del mentions.aliases[alias]
     return mentions
+
+
+def _only_after_the(
+    found: list[tuple[str, int, int, str]], whole_name: Callable[[str], str], text: str
+) -> set[str]:
+    """One-word names a document writes more than once and only ever after "the" ("the
+    Underwriter will pay", "the Hartpence case"): a role or an attribute, not whom it names."""
+    after_the: dict[str, list[bool]] = {}
+    for name, start, _, _ in found:
+        whole = whole_name(name)
+        if " " not in whole:
+            after_the.setdefault(whole, []).append(
+                text[max(0, start - 4) : start].lower() == "the "
+            )
+    return {name for name, flags in after_the.items() if len(flags) > 1 and all(flags)}
 
 
 def _named(text: str, plain: str, cited: list[tuple[int, int]]) -> list[tuple[str, int, int, str]]:

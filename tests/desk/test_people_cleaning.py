@@ -69,3 +69,16 @@ def test_a_short_name_stands_for_the_same_full_name_whatever_order_they_come_in(
     for short in ["Delgado", "Maria Delgado", "Harbor Savings Bank", "Harbor", "Ortiz"]:
         assert canonical(short, book) == canonical(short, longest_first(full))
     assert canonical("Delgado", book) == "Maria Q. Delgado"
+
+
+def test_a_word_only_ever_written_after_the_is_a_role_not_a_person():
+    policy = (
+        "Coverage. The policy provides, in pertinent part, as follows: The Underwriter will pay "
+        "on behalf of the Insured any Loss from a Claim first made during the Policy Period and "
+        "reported to the Underwriter during the Policy Period. If a Claim is made, the "
+        "Underwriter will have the right and duty to defend it. Marcus Oyelaran signed the "
+        "application, and Oyelaran later asked for a renewal.\n"
+    )
+    named = mention_counts(policy)
+    assert "Underwriter" not in named.counts and "Underwriter" not in named.kinds
+    assert named.kinds["Marcus Oyelaran"] == "person"

@@ -10,16 +10,14 @@ A record stays `complete=False` until all of its chunks are written, and names i
 next ingest removes and does again, while a record another live process or session is
 still writing is left alone.
 
-Every write that changes which documents are complete replaces the case's version token;
-the complete records are kept as a register stamped with the version it was listed at, so a
-question at 5,000 documents reads two small items instead of listing the registry, and any
-process's write is seen at the next check.
+Every write that changes which documents are complete replaces the case's version token
+(`vectorstore.register`), so that a question reads the complete records from a register
+instead of listing the registry, and sees any process's write at its next check.
 """
 
 from __future__ import annotations
 
 import base64
-import dataclasses
 import hashlib
 import json
 import logging
@@ -27,7 +25,6 @@ import os
 import re
 import shutil
 import socket
-import tempfile
 import threading
 import time
 import uuid
@@ -44,6 +41,7 @@ from casefile.kernel.records import chunk_id as nth_chunk_id
 from casefile.kernel.settings import Settings, check_case_name
 from vectorstore.keyword import KeywordIndex
 from vectorstore.originals import OriginalFiles
+from vectorstore.register import CaseRegister
 
 if TYPE_CHECKING:
     from chromadb.api import ClientAPI
@@ -62,13 +60,7 @@ ORIGINAL = "original"  # the extras' name of an original file shared through a s
 ORIGINAL_PART_BYTES = 2 * 1024 * 1024
 KEYWORD_RECHECK_S = 2.0
 KEYWORD_LEVEL_BATCH = 50  # documents added to the keyword index per commit when levelling
-# A collection of one item: a token every write that changes which documents are complete
-# replaces (in a collection of its own: a write to the registry or the extras costs 0.1-0.3 s
-# at 5,000 documents, to this one ~7 ms). The complete records as of one token are kept in
-# the case's folder, so a question reads two small items, not the registry (1.3 s there).
-VERSION_SUFFIX = "-version"
-VERSION_ID = "token"
-REGISTER_FILE = "register.json"
+VERSION_SUFFIX = "-version"  # the case's version token (vectorstore.register)
 # A search within named documents ranks their chunks itself up to this many (read by id:
 # ~30 ms a thousand at 500k chunks); Chroma's filtered search costs ~280 ms there at any size.
 EXACT_SEARCH_CHUNKS = 4000
@@ -165,27 +157,21 @@ class CaseStore:
         self._keyword_checked = -1e9
         self._keyword_levelled: tuple[Any, ...] | None = None  # (version, index commit) then
         self._keyword_hidden: frozenset[str] = frozenset()  # indexed, but not complete in Chroma
-        self._register: tuple[str, tuple[DocumentRecord, ...]] | None = None  # (version, records)
+        self._register = CaseRegister(
+            self._version,
+            self._docs,
+            folder,
+            lambda: self._listed_records(include_incomplete=False),
+        )
 
     # -- documents ---------------------------------------------------------------------
 
     def records(self, *, include_incomplete: bool = False) -> list[DocumentRecord]:
-        """Every document of the case, oldest first.
-
-        The complete ones come from the register in the case's folder when it is as new as
-        the case's version (any process's write since makes it old; the first reader after
-        lists the registry again and keeps the register for the processes of its machine)."""
+        """Every document of the case, oldest first. The complete ones come from the case's
+        register while no process has written since (`vectorstore.register`)."""
         if include_incomplete:
             return self._listed_records(include_incomplete=True)
-        version = self.version()
-        if self._register is not None and self._register[0] == version:
-            return list(self._register[1])
-        records = self._kept_register(version)
-        if records is None:
-            records = self._listed_records(include_incomplete=False)
-            self._keep_register(version, records)
-        self._register = (version, tuple(records))
-        return list(records)
+        return self._register.records()
 
     def preload(self) -> None:
         """Read what Chroma reads at a case's first search (its whole vector index: 1.5 s at
@@ -200,39 +186,10 @@ class CaseStore:
 
     def version(self) -> str:
         """Changes whenever a document is added, rewritten or removed, by any process."""
-        got = self._version.get(ids=[VERSION_ID], include=["documents"])
-        token = got["documents"][0] if got["ids"] else ""
-        # The count too: a writer killed between its record and its token still shows.
-        return f"{token}/{self._docs.count()}"
+        return self._register.version()
 
     def _changed(self) -> None:
-        self._version.upsert(ids=[VERSION_ID], embeddings=[[0.0]], documents=[uuid.uuid4().hex])
-
-    def _kept_register(self, version: str) -> list[DocumentRecord] | None:
-        if self.folder is None:
-            return None
-        try:
-            register = json.loads((self.folder / REGISTER_FILE).read_text(encoding="utf-8"))
-            if register.get("version") != version:
-                return None
-            return [_register_record(row) for row in register["records"]]
-        except FileNotFoundError:
-            return None
-        except (ValueError, KeyError, TypeError) as exc:
-            log.warning("register of case %s unreadable (%s): listed again", self.case, exc)
-            return None
-
-    def _keep_register(self, version: str, records: list[DocumentRecord]) -> None:
-        """The records as of `version`, for the next process; written aside and moved into
-        place, so that a reader never sees half of one."""
-        if self.folder is None:
-            return
-        register = {"version": version, "records": [_register_row(r) for r in records]}
-        self.folder.mkdir(parents=True, exist_ok=True)
-        handle, aside = tempfile.mkstemp(dir=self.folder, prefix=".register-")
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            json.dump(register, out)
-        os.replace(aside, self.folder / REGISTER_FILE)
+        self._register.changed()
 
     def _listed_records(self, *, include_incomplete: bool) -> list[DocumentRecord]:
         got = self._docs.get(include=["metadatas"])
@@ -657,10 +614,9 @@ class CaseStore:
         if self._originals is not None:
             self._originals.remove_all()
         self._keyword = None
-        self._register = None
+        self._register.forget()
         if self.folder is not None:
             shutil.rmtree(self.folder / "keyword", ignore_errors=True)
-            (self.folder / REGISTER_FILE).unlink(missing_ok=True)
 
     def keyword_search(
         self, query: str, k: int, doc_ids: set[str] | None = None
@@ -727,14 +683,6 @@ def _record(doc_id: str, meta: dict[str, Any]) -> DocumentRecord:
         docket_entry=str(meta.get("docket_entry", "")),
         ocr_pages=tuple(json.loads(meta.get("ocr_pages", "[]"))),
     )
-
-
-def _register_row(record: DocumentRecord) -> dict[str, Any]:
-    return dataclasses.asdict(record)
-
-
-def _register_record(row: dict[str, Any]) -> DocumentRecord:
-    return DocumentRecord(**(row | {"ocr_pages": tuple(row.get("ocr_pages", ()))}))
 
 
 def _writer_gone(writer: str, heartbeat: float) -> bool:

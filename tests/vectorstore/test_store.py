@@ -181,3 +181,14 @@ def test_searching_named_documents_ranks_all_their_chunks(store, tmp_path, monke
     assert [doc.id for doc, _ in store.dense_search(query, 5, {named.doc_id})] == [
         doc.id for doc, _ in exact
     ]
+
+
+def test_a_damaged_register_is_listed_again(settings, fake_embeddings):
+    folder = settings.case_dir("c")
+    store = CaseStore(make_client(settings), "c", fake_embeddings, folder=folder)
+    ingest_paths([SEED], store, IngestSettings())
+    (folder / "register.json").write_text('{"version": "')  # a disk that filled mid-write
+    reopened = CaseStore(make_client(settings), "c", fake_embeddings, folder=folder)
+    assert [r.name for r in reopened.records()] == [SEED.name]
+    CaseStore(make_client(settings), "c", fake_embeddings, folder=folder).delete_case()
+    assert not (folder / "register.json").exists()

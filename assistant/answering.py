@@ -89,14 +89,17 @@ class CaseAssistant:
 
         return cls(open_case(settings, case, create=False), settings)
 
-    def warm_up(self) -> None:
-        """Load what a first question needs (the embedder, the case's vector index, the
-        reader, the keyword index, the case's desk), so that it costs what later ones do; the
-        web app calls it at start."""
-        self.store.dense_search(self.store.embeddings.embed_query("warm up"), 1)
+    def warm_up(self, desk: bool = True) -> None:
+        """Load what a first question needs (the reader, the keyword index, the documents'
+        title terms, the embedder, the case's vector index, and with `desk` the case's desk),
+        so that it costs what later ones do; the web app calls it at start, `casefile ask`
+        beside its question (the vector index last: Chroma's read of it is the longest)."""
         self.reading.reader.warm_up()
         self.store.keyword_search("warm up", k=1)
-        self.desk.people()
+        self.retriever.named_documents("warm up")
+        self.store.dense_search(self.store.embeddings.embed_query("warm up"), 1)
+        if desk:
+            self.desk.people()
 
     def ask(
         self,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+import threading
 import time
 from collections import OrderedDict
 from collections.abc import Sequence
@@ -298,6 +299,7 @@ class TitleIndex:
         self._idf: dict[str, float] = {}
         self._checked = -1e9
         self._listed: tuple[str, ...] | None = None
+        self._lock = threading.Lock()  # a warm-up and a question may refresh at once
 
     def focus(self, query: str, allowed: set[str] | None = None) -> dict[str, float]:
         """doc_id -> 0..1 for the documents the query names more than the others."""
@@ -317,26 +319,28 @@ class TitleIndex:
         return {d: w for d, w in weights.items() if w >= 0.5 and w > 0.0 and w >= best - 0.25}
 
     def _refresh(self) -> None:
-        now = time.monotonic()
-        if now - self._checked < self.RECHECK_S:
-            return
-        self._checked = now
-        records = self.store.records()
-        listed = tuple(r.doc_id for r in records)
-        if listed == self._listed:
-            return  # the same documents: their terms are already worked out
-        self._listed = listed
-        self._terms = {
-            r.doc_id: _title_terms(" ".join((r.title, r.court, r.case_number, _stem_name(r.name))))
-            for r in records
-        }
-        n = len(self._terms)
-        counts: dict[str, int] = {}
-        for doc_terms in self._terms.values():
-            for term in doc_terms:
-                counts[term] = counts.get(term, 0) + 1
-        # Terms in every document name the case, not a document: they single nothing out.
-        self._idf = {t: math.log(n / c) for t, c in counts.items() if c < n}
+        with self._lock:
+            now = time.monotonic()
+            if now - self._checked < self.RECHECK_S:
+                return
+            records = self.store.records()
+            listed = tuple(r.doc_id for r in records)
+            if listed != self._listed:  # else their terms are already worked out
+                terms = {
+                    r.doc_id: _title_terms(
+                        " ".join((r.title, r.court, r.case_number, _stem_name(r.name)))
+                    )
+                    for r in records
+                }
+                n = len(terms)
+                counts: dict[str, int] = {}
+                for doc_terms in terms.values():
+                    for term in doc_terms:
+                        counts[term] = counts.get(term, 0) + 1
+                # Terms in every document name the case, not a document: they single none out.
+                self._terms, self._listed = terms, listed
+                self._idf = {t: math.log(n / c) for t, c in counts.items() if c < n}
+            self._checked = now
 
 
 def _title_terms(text: str) -> set[str]:

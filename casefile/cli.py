@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import json
 import logging
 import os
@@ -259,6 +260,11 @@ def ask(
         except UnknownModel as exc:
             raise typer.BadParameter(str(exc), param_hint="--model") from exc
     assistant = CaseAssistant(store, settings)
+    # The reader, the keyword index and the title terms load beside the question's first
+    # steps (which wait on the vector index): 0.4 s of a cold ask at 500k chunks.
+    threading.Thread(
+        target=_warm_up, args=(assistant,), name="casefile-warm-up", daemon=True
+    ).start()
     with err.status("answering…", spinner="dots") if err.is_terminal else _nothing():
         answer = assistant.ask(
             question,
@@ -276,8 +282,16 @@ def ask(
         view = page_commands.page_view(settings, assistant.store)
         payload = with_boxes(answer.to_json(), view, answer.citations)
         print(json.dumps(payload, indent=2, ensure_ascii=False))
-        return
-    print_answer(answer)
+    else:
+        print_answer(answer)
+    _QUICK_END.set()
+
+
+def _warm_up(assistant: CaseAssistant) -> None:
+    try:
+        assistant.warm_up(desk=False)
+    except Exception as exc:  # noqa: BLE001 - the question itself says what failed
+        logging.getLogger(__name__).info("warming up failed: %s", exc)
 
 
 def _export_answer(
@@ -519,6 +533,25 @@ desk_commands.register(app)  # quotes, timeline, people: listed after the core c
 page_commands.register(app)  # show
 
 
+# Set by a command that only read the case once its output is written. Freeing what it
+# loaded (Chroma's vector index, the model sessions) at the interpreter's exit costs a cold
+# `casefile ask` at 500k chunks 0.3-0.5 s of its 3 s, and frees nothing anyone needs.
+_QUICK_END = threading.Event()
+
+
+def end_now(code: int) -> None:
+    """Leave without tearing the interpreter down, after what a normal exit does that matters:
+    other threads finished, the clean-ups registered with atexit run (the desk worker's end,
+    logging's flush), the output flushed."""
+    # What the interpreter's own shutdown does first: thread pools told to stop, then the
+    # other non-daemon threads waited for.
+    threading._shutdown()  # type: ignore[attr-defined]
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        stream.flush()
+    os._exit(code)
+
+
 def main() -> None:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:
@@ -526,6 +559,12 @@ def main() -> None:
     except CasefileError as exc:
         err.print(f"[red]error:[/] {escape(str(exc))}")
         sys.exit(2)
+    except SystemExit as exc:
+        if _QUICK_END.is_set() and exc.code in (None, 0):
+            end_now(0)
+        raise
+    if _QUICK_END.is_set():
+        end_now(0)
 
 
 if __name__ == "__main__":

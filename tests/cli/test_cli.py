@@ -90,6 +90,34 @@ def test_unknown_case_is_reported_without_a_traceback():
     assert "Traceback" not in result.stderr
 
 
+def test_an_answered_ask_ends_at_once_yet_runs_its_clean_ups_and_writes_all_it_printed(tmp_path):
+    """`casefile ask` leaves without freeing what it loaded; what a normal exit does that a
+    user would notice (other threads' work, registered clean-ups, buffered output) still
+    happens."""
+    script = textwrap.dedent(
+        """
+        import atexit, sys, threading, time
+        from concurrent.futures import ThreadPoolExecutor
+        from pathlib import Path
+        from casefile.cli import end_now
+
+        atexit.register(lambda: Path(sys.argv[1]).write_text("cleaned"))
+        ThreadPoolExecutor(1).submit(int).result()  # a pool's idle worker must not hang the end
+        threading.Thread(target=lambda: (time.sleep(0.2), print("thread done"))).start()
+        print("x" * 100_000)
+        end_now(0)
+        print("never")
+        """
+    )
+    done = tmp_path / "done"
+    result = subprocess.run(
+        [sys.executable, "-c", script, str(done)], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "x" * 100_000 + "\nthread done\n"
+    assert done.read_text() == "cleaned"
+
+
 def ingest_killed(folder, patch: str) -> subprocess.CompletedProcess:
     """`casefile ingest folder` in a real process, after `patch` (Python that SIGKILLs the
     process at the moment a test needs) has run in it."""

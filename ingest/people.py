@@ -289,7 +289,7 @@ def mention_counts(text: str) -> Mentions:
     "Blake Lively"; photo credits in parentheses are left out."""
     plain = re.sub(r"\([^()\n]{0,80}\)", lambda m: " " * len(m.group(0)), text)
     cited = citations.spans(plain)
-    found = _named(text, plain, cited)
+    found = _without_terms(_apart(_named(text, plain, cited), text), text)
     full = longest_first(n for n, *_ in found if len(n.split()) > 1)
     # A short name the document defines: "Bank of America, N.A. (“BofA”)".
     defined = {
@@ -328,6 +328,52 @@ def mention_counts(text: str) -> Mentions:
             for alias in [a for a, whole in mentions.aliases.items() if whole == name]:
                 del mentions.aliases[alias]
     return mentions
+
+
+def _apart(found: list[tuple[str, int, int, str]], text: str) -> list[tuple[str, int, int, str]]:
+    """`found` less the names that run into another with nothing but a space between ("the
+    Treasury Bill rate" read as "Treasury" and "Bill"): prose puts a word or a mark between
+    two names, so the recogniser cut one phrase in two, and neither piece names anyone."""
+    ordered = sorted(found, key=lambda f: f[1])
+    joined: set[int] = set()
+    for at in range(len(ordered) - 1):
+        if text[ordered[at][2] : ordered[at + 1][1]] == " ":
+            joined.update((at, at + 1))
+    return [f for at, f in enumerate(ordered) if at not in joined]
+
+
+_DETERMINER = re.compile(r"\b(?:the|a|an|any|such|each|every|no|all)[ \t]+$", re.IGNORECASE)
+_QUANTIFIER = re.compile(r"\b(?:any|such|each|every)[ \t]+$", re.IGNORECASE)
+
+
+def _without_terms(
+    found: list[tuple[str, int, int, str]], text: str
+) -> list[tuple[str, int, int, str]]:
+    """`found` less the terms a policy or contract defines and uses as nouns: a name written
+    only ever after a determiner, at least once after "any", "such", "each" or "every" ("the
+    Insured Entity", "any Insured Entity"), is a class of parties, not whom it names (nobody
+    writes "any Federal Trade Commission"). A name that opens with such a term loses it ("the
+    Insured Entity, Independent Physicians Associates …")."""
+    seen: dict[str, list[str]] = {}
+    for name, start, _, _ in found:
+        seen.setdefault(name, []).append(text[max(0, start - 8) : start])
+    terms = {
+        name
+        for name, befores in seen.items()
+        if all(_DETERMINER.search(b) for b in befores)
+        and any(_QUANTIFIER.search(b) for b in befores)
+    }
+    if not terms:
+        return found
+    kept = []
+    for name, start, end, kind in found:
+        if name in terms:
+            continue
+        head, comma, rest = name.partition(", ")
+        if comma and head in terms and rest[:1].isupper():
+            name, start = rest, start + len(head) + len(comma)
+        kept.append((name, start, end, kind))
+    return kept
 
 
 def _only_after_the(
@@ -409,9 +455,13 @@ def _of_this_case(outside: Counter[str], text: str, plain: str) -> set[str]:
         for name, count in outside.items()
         if not (
             _cited_party(name, cited_parties, own_parties)
-            and (" " not in name or count < ACTOR_MENTIONS)
+            and (" " not in _COURT.sub("", name) or count < ACTOR_MENTIONS)
         )
     }
+
+
+# "the Alloway Court": the court that decided a case, named by the case.
+_COURT = re.compile(r"\s+[Cc]ourts?$")
 
 
 # A capitalised word inside a sentence (after a lowercase word or a comma), or two together.
@@ -462,7 +512,7 @@ _FILING_WORDS = re.compile(
     r"\b(?:Letter|Agreement|Amendment|Exhibit|Docket|Declaration|Opposition|Stipulation|Report|"
     r"Complaint|Motion|Order|Notice|Request|Reply|Brief|Memorandum|Transcript|Judgment|Text|"
     r"Minutes|Petition|Subpoena|Objection|Counterclaim|Guide|Directive|Application|Response|"
-    r"Waiver|MSJ|MTD|Patent|Package|Option|Offer|Product|Expense|Action|Claim)s?\b"
+    r"Waiver|MSJ|MTD|Patent|Package|Option|Offer|Product|Expense|Action|Claim|Note)s?\b"
 )
 # Titles and offices that name nobody in particular on their own.
 _OFFICE_WORDS = frozenset(
@@ -531,7 +581,7 @@ ACTOR_MENTIONS = 3  # a cited case's party named this often in the text is part 
 def _cited_party(name: str, cited_parties: set[str], own_parties: str) -> bool:
     """A party of a case the document cites ("Brulotte", "Gant"), named without its
     citation in the text; not one of the document's own parties."""
-    lowered = re.sub(r"\s+Court$", "", name).lower().rstrip(".")
+    lowered = _COURT.sub("", name).lower().rstrip(".")
     if lowered in own_parties:
         return False
     return _name_key(lowered) in cited_parties
@@ -700,9 +750,12 @@ class FullNames:
         self._by_ends: dict[tuple[str, str, int], list[int]] = {}
         self._organisations_by_first: dict[tuple[str, ...], list[int]] = {}
         self._people_by_last: dict[str, list[int]] = {}
+        self._by_ending: dict[tuple[str, ...], list[int]] = {}
         for at, name in enumerate(self.names):
             key = _name_key(name)
             self._by_key.setdefault(key, []).append(at)
+            for cut in range(1, len(key) - 1):  # endings of two words or more
+                self._by_ending.setdefault(key[cut:], []).append(at)
             words = _undotted_words(name)
             if len(words) >= 3:
                 self._by_ends.setdefault((words[0], words[-1], len(words)), []).append(at)
@@ -727,6 +780,10 @@ class FullNames:
 
     def people_surnamed(self, last: str) -> list[str]:
         return [self.names[at] for at in self._people_by_last.get(last, ())]
+
+    def ending_with(self, key: tuple[str, ...]) -> list[str]:
+        """Longer names whose key ends with `key`: "U.S. Park Police" for "Park Police"."""
+        return [self.names[at] for at in self._by_ending.get(key, ())]
 
 
 def longest_first(names: Iterable[str]) -> list[str]:
@@ -756,6 +813,8 @@ def canonical(name: str, full_names: Sequence[str] | FullNames) -> str:
     ]
     if same:
         return max(same, key=len)
+    if national := _national_form(key, book):
+        return national
     # The same name set two ways ("IronShore …", "Ironshore …"): one form stands for both.
     twins = [f for f in book.with_key(key) if len(f.split()) == len(name.split())]
     if twins and len(name.split()) > 1:
@@ -772,6 +831,21 @@ def canonical(name: str, full_names: Sequence[str] | FullNames) -> str:
     if len({_name_key(m) for m in matches}) == 1:
         return max(matches, key=len)  # "Lusnak": "Donald M. Lusnak" and "Donald Lusnak" alike
     return name
+
+
+_NATIONAL = frozenset({("us",), ("united", "states"), ("usa",)})
+
+
+def _national_form(key: tuple[str, ...], book: FullNames) -> str | None:
+    """ "Park Police" written after "U.S. Park Police": a national body's name less its
+    country, when the country's form is the only longer name it ends (not with "New Jersey
+    Bankruptcy Court" beside "United States Bankruptcy Court")."""
+    if len(key) < 2:
+        return None
+    longer = book.ending_with(key)
+    if len({_name_key(f) for f in longer}) == 1 and _name_key(longer[0])[: -len(key)] in _NATIONAL:
+        return max(longer, key=len)
+    return None
 
 
 _LEGAL_FORMS = frozenset(

@@ -82,3 +82,51 @@ def test_a_word_only_ever_written_after_the_is_a_role_not_a_person():
     named = mention_counts(policy)
     assert "Underwriter" not in named.counts and "Underwriter" not in named.kinds
     assert named.kinds["Marcus Oyelaran"] == "person"
+
+
+def test_a_term_a_policy_uses_as_a_noun_is_no_party_and_leaves_the_name_it_opens():
+    policy = (
+        "The Insurer issued Policy No. 4471 to the Covered Practice, Brightwater Clinics Group, "
+        "Inc., for the 2019 policy year. The Insurer will pay on behalf of the Covered Practice "
+        "any Loss from a Claim made against such Covered Practice during the Policy Period. "
+        "The Insurer will not pay for liability of any Covered Practice under a contract. "
+        "Brightwater Clinics Group, Inc. tendered the suit on March 3, 2020.\n"
+    )
+    named = mention_counts(policy)
+    assert not [n for n in named.counts if "Covered Practice" in n]
+    assert named.counts["Brightwater Clinics Group, Inc"] == 2
+
+
+def test_a_national_body_named_without_its_country_is_the_same_body():
+    book = FullNames(longest_first(["U.S. Capitol Police", "Walter Grimsby"]))
+    assert canonical("Capitol Police", book) == "U.S. Capitol Police"
+    courts = FullNames(
+        longest_first(["United States Bankruptcy Court", "Delaware Bankruptcy Court"])
+    )
+    assert canonical("Bankruptcy Court", courts) == "Bankruptcy Court"  # which one is not said
+
+
+def test_the_court_of_a_cited_case_and_a_committee_note_are_not_names():
+    opinion = (
+        "Tort law does not reach a purely economic loss between commercial parties. See "
+        "Harrow v. Kestrel Marine Corp., 512 A.2d 100, 104 (N.J. 1990). The Harrow Court "
+        "reasoned that the parties had allocated the risk. As the Harrow Court explained, the "
+        "remedy lies in the contract. Nothing the Harrow Court said suggests otherwise. Lost "
+        "information is addressed by rule. See Fed. R. Civ. P. 37(e), Advisory Committee Note "
+        "to 2015 Amendment. Judge Miriam Okafor denied the motion.\n"
+    )
+    named = mention_counts(opinion)
+    assert not [n for n in named.counts if "Harrow" in n], named.counts
+    assert not [n for n in named.counts if "Committee" in n], named.counts
+    assert "Miriam Okafor" in named.counts
+
+
+def test_two_names_with_only_a_space_between_are_one_phrase_cut_in_two():
+    report = (
+        "Dr. Helen Marsh discounted past sales at the Treasury Bill rate and future royalties "
+        "at 10%. The Court adopts Marsh's use of the Treasury Bill rate of 0.56% for released "
+        "revenue.\n"
+    )
+    named = mention_counts(report)
+    assert "Helen Marsh" in named.counts
+    assert not [n for n in named.counts if n in ("Treasury", "Bill", "Treasury Bill")], named.counts

@@ -17,7 +17,6 @@ import hashlib
 import io
 import logging
 import os
-import tempfile
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
@@ -27,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from assistant.placement import Placement, place_quote
 from casefile.kernel.errors import DocumentNotFound, PageUnavailable
+from casefile.kernel.files import write_atomically
 from casefile.kernel.index import CaseIndex
 from casefile.kernel.records import Citation, DocumentRecord, QuoteBox, page_at
 from casefile.kernel.settings import MAX_PAGE_WIDTH, MIN_PAGE_WIDTH, PagesSettings
@@ -237,11 +237,7 @@ class PageView:
 
     def _store(self, target: Path, data: bytes) -> None:
         try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            handle, temporary = tempfile.mkstemp(dir=target.parent, suffix=".part")
-            with os.fdopen(handle, "wb") as out:
-                out.write(data)
-            os.replace(temporary, target)
+            write_atomically(target, data)
             self._prune()
         except OSError as exc:  # a full or read-only disk costs a render next time, no more
             log.warning("could not cache the page image %s: %s", target, exc)

@@ -76,6 +76,9 @@ def ingest(
                 err.print(f"{escape(path.name)}: OCR of page {number} of {pages}")
 
         report = ingest_paths(paths, store, settings.ingest, on_file=advance, on_page=page)
+    from assistant.retrieval import TitleIndex
+
+    TitleIndex(store).refresh()  # the documents' title terms, kept for every question's process
 
     for source in report.repaired:
         err.print(f"[yellow]finished an interrupted ingest:[/] {escape(source)} is ingested again")

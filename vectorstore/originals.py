@@ -9,11 +9,11 @@ so a machine that did not ingest a document fetches it once and keeps it here.
 from __future__ import annotations
 
 import logging
-import os
 import re
 import shutil
-import tempfile
 from pathlib import Path
+
+from casefile.kernel.files import write_atomically
 
 log = logging.getLogger(__name__)
 
@@ -35,15 +35,7 @@ class OriginalFiles:
     def keep(self, doc_id: str, data: bytes) -> Path:
         """Store `data` as the original of `doc_id`; a reader never sees half a file."""
         target = self._file(doc_id)
-        self.folder.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=self.folder, prefix=f".{doc_id}.", suffix=".part")
-        try:
-            with os.fdopen(handle, "wb") as out:
-                out.write(data)
-            os.replace(temporary, target)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+        write_atomically(target, data)
         return target
 
     def path(self, doc_id: str) -> Path | None:

@@ -15,13 +15,12 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
-import os
-import tempfile
 import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from casefile.kernel.files import write_atomically
 from casefile.kernel.records import DocumentRecord
 
 if TYPE_CHECKING:
@@ -102,11 +101,7 @@ class CaseRegister:
         if self.folder is None:
             return
         register = {"version": version, "records": [dataclasses.asdict(r) for r in records]}
-        self.folder.mkdir(parents=True, exist_ok=True)
-        handle, aside = tempfile.mkstemp(dir=self.folder, prefix=".register-")
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            json.dump(register, out)
-        os.replace(aside, self.folder / REGISTER_FILE)
+        write_atomically(self.folder / REGISTER_FILE, json.dumps(register).encode("utf-8"))
 
 
 def _record(row: dict[str, Any]) -> DocumentRecord:

@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from assistant import CaseAssistant
+from assistant import CaseAssistant, retrieval
 from casefile.kernel.settings import Settings
 from tests.assistant.test_court_answers import OPINION, ORDER
 from tests.conftest import SEED
@@ -46,13 +46,24 @@ def test_the_first_question_rebuilds_nothing_the_ingest_kept(tmp_path, monkeypat
     monkeypatch.setattr(
         "vectorstore.keyword.KeywordIndex.apply", _forbidden("keyword index written")
     )
+    made = []  # what title terms were worked out of: the questions only, no document's title
+    title_terms = retrieval._title_terms
+    monkeypatch.setattr(
+        "assistant.retrieval._title_terms", lambda text: made.append(text) or title_terms(text)
+    )
     assistant = CaseAssistant.open(Settings())
-    judges = assistant.ask("Who were the judges on the Okafor appeal?")
+    questions = [
+        "Who were the judges on the Okafor appeal?",
+        "Was the motion to compel granted?",
+        "What did Adrienne Uthe say?",
+    ]
+    judges = assistant.ask(questions[0])
     assert "Loken" in judges.answer
-    ruling = assistant.ask("Was the motion to compel granted?")
+    ruling = assistant.ask(questions[1])
     assert ruling.citations
-    quote = assistant.ask("What did Adrienne Uthe say?")
+    quote = assistant.ask(questions[2])
     assert quote.citations
+    assert made and set(made) <= set(questions)
 
 
 def test_the_web_app_makes_the_case_ready_before_its_first_question(tmp_path, monkeypatch):

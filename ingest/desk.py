@@ -43,9 +43,11 @@ DESK = "desk"  # the name the desk is stored under beside a document
 # "the" ("the Underwriter will pay") is no person; 26: a policy's term used as a noun ("any
 # Insured Entity") is no party, "the Alloway Court" (a cited case's court) and an "Advisory
 # Committee Note" are no names, "Park Police" after "U.S. Park Police" is that body, two
-# names with only a space between ("Treasury" "Bill") are neither. Desks of older rules
-# answer meanwhile.
-DESK_VERSION = 26
+# names with only a space between ("Treasury" "Bill") are neither; 27: a citation after a
+# sentence that ends in a quotation (“… situation.” Arizona v. Johnson, …) speaks for every
+# quotation of it, a quotation that ends its own sentence is not the next one's, a citation
+# may wrap a line. Desks of older rules answer meanwhile.
+DESK_VERSION = 27
 
 
 def read_desk(doc_id: str, text: str, document_date: str | None) -> Desk:

@@ -461,18 +461,16 @@ def _subtree(sentence: Sentence, head: int) -> tuple[int, int]:
 
 def _cited(text: str, start: int, end: int) -> str:
     """The authority a court cites for the quotation `start:end`, or ""."""
-    para_end = text.find("\n", end)
-    para_end = len(text) if para_end < 0 else para_end
-    para_start = text.rfind("\n", 0, start) + 1
-    return _cited_authority(text, start, end, para_start, para_end) or _cited_after_sentence(
-        text, end
-    )
+    return _cited_authority(text, start, end) or _cited_after_sentence(text, end)
 
 
-def _cited_authority(text: str, start: int, end: int, para_start: int, para_end: int) -> str:
+def _cited_authority(text: str, start: int, end: int) -> str:
     """The case or code a court's quotation is cited to, if a citation follows it (or it
     stands in a citing parenthetical); "" otherwise."""
-    found = _CITED_AFTER.match(text[end : min(para_end, end + 300)])
+    # The cite may wrap a line of a PDF's text ("Santiago v.\nWarminster Twp., 629 F.3d"), or
+    # stand on its own line under a block quotation; not past a blank line.
+    blank = text.find("\n\n", end, end + 300)
+    found = _CITED_AFTER.match(text[end : end + 300 if blank < 0 else blank])
     if found is None:
         # Within the paragraph as printed: a cite may wrap a line ("No.\nCV16…").
         window_start = max(start - 400, text.rfind("\n\n", 0, start) + 1)
@@ -524,8 +522,10 @@ def _case_at(volume: str, before: str) -> str:
 
 
 # The end of a sentence: a stop before a capital or a figure, not an ellipsis (". . .") or an
-# initial ("U.S.").
-_SENTENCE_END = re.compile(r"(?<!\.\s)(?<![A-Z])[.!?][”\"’]?\s+(?=[A-Z0-9])")
+# initial ("U.S."); an ellipsis of four dots ends one (". . . .” The canon …").
+_SENTENCE_END = re.compile(
+    r"(?:(?<!\.\s)(?<![A-Z])[.!?]|(?<=\.\s\.\s\.\s)\.)[”\"’]?\s+(?=[A-Z0-9])"
+)
 
 
 def _cited_after_sentence(text: str, end: int) -> str:
@@ -534,10 +534,13 @@ def _cited_after_sentence(text: str, end: int) -> str:
     car. Michigan v. Long, 463 U.S. 1032")."""
     stop = text.find("\n\n", end, end + 1500)
     stop = end + 1500 if stop < 0 else stop
-    sentence_end = _SENTENCE_END.search(text, end - 1, stop)
-    if sentence_end is None or sentence_end.start() <= end:
-        return ""  # the cite right after the quotation was read already
-    found = _CITED_AFTER.match(text[sentence_end.start() : sentence_end.end() + 300])
+    # From the quotation's last words: one that ends its sentence (“… played.” Moreover, …)
+    # has its cite right after it, read already, if any.
+    sentence_end = _SENTENCE_END.search(text, max(0, end - 2), stop)
+    if sentence_end is None or sentence_end.start() < end:
+        return ""
+    # From after the stop and its closing mark: "… situation.” Arizona v. Johnson, 129 S. Ct."
+    found = _CITED_AFTER.match(text[sentence_end.end() : sentence_end.end() + 300])
     if found is None or found.group("id") or found.group("record"):
         return ""  # "Id." here may point past the quotation; a record needs its pin beside it
     if found.group("case"):
@@ -550,7 +553,7 @@ def _cited_after_sentence(text: str, end: int) -> str:
 def _case_name(case: str) -> str:
     """ "See, e.g., Richardson v. Axion Logistics, L.L.C." -> "Richardson v. Axion Logistics,
     L.L.C."."""
-    return without_signal(case)
+    return " ".join(without_signal(case).split())
 
 
 def _resolve(

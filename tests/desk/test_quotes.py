@@ -182,3 +182,36 @@ ORDER = (
 )
 def test_a_court_order_quotes_the_record_and_the_cases_it_cites(words, speaker):
     assert speaker_of(quotes_in("order", ORDER), words) == speaker
+
+
+def test_a_citation_after_a_sentence_speaks_for_every_quotation_in_it_and_no_further():
+    opinion = (
+        "A\nThe Supreme Court has long “recognized that roadside stops are especially risky "
+        "for officers on patrol” and that the “danger to everyone present is reduced if the "
+        "officer keeps firm command of the stop.” Ohio v. Bramwell, 612 U.S. 44, 51 (2019). "
+        "Courts weigh “every circumstance the officer knew at the time of the stop,” asking "
+        "whether “the officer had a specific and objective reason to suspect a weapon.” "
+        "Bramwell, 612 U.S. at 53.\n"
+        "The district court found that “no reasonable officer would have searched the bag.” "
+        "Moreover, a search must rest on “more than an unparticularized suspicion or a "
+        "hunch.” Kessler v. Dunmore, 88 F.4th 310, 315 (4th Cir. 2023).\n"
+        "The statute bars any suit “for mental or emotional injury suffered while in custody "
+        "without a prior showing of physical injury.” Marlow v.\nTeague, 701 F.3d 99, 104 "
+        "(3d Cir. 2012).\n"
+    )
+    speakers = {q.text.strip("“”,."): q.speaker for q in quotes_in("d", opinion)}
+    assert speakers[
+        "recognized that roadside stops are especially risky for officers on patrol"
+    ] == ("Ohio v. Bramwell")
+    assert speakers["every circumstance the officer knew at the time of the stop"] == "Bramwell"
+    assert speakers["more than an unparticularized suspicion or a hunch"] == "Kessler v. Dunmore"
+    # A quotation that ends its own sentence is not the next sentence's citation's.
+    assert speakers["no reasonable officer would have searched the bag"] != "Kessler v. Dunmore"
+    # A citation wrapped over a line of a PDF's text.
+    assert (
+        speakers[
+            "for mental or emotional injury suffered while in custody without a prior showing "
+            "of physical injury"
+        ]
+        == "Marlow v. Teague"
+    )

@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+from casefile.kernel.records import DocumentRecord
+
 HTML_ARTICLE = """<!doctype html>
 <html><head>
 <meta charset="utf-8">
@@ -274,3 +276,20 @@ BOARD_SCAN = [
     "We reverse the decision and remand the case.",
     "Judge Hensley delivered the opinion of the Board.",
 ]
+
+
+def record(doc_id: str, *, pages: int = 0, ocr: tuple[int, ...] = (), court: str = "", title="T"):
+    """A stored document's record as the registry lists it (`doc_id` ends in a digit)."""
+    return DocumentRecord(
+        doc_id=doc_id,
+        source=f"/srv/casefile/default/uploads/{doc_id}.pdf",
+        title=title,
+        kind="pdf",
+        date=None,
+        page_count=pages,
+        chunk_count=3,
+        size_bytes=10,
+        ingested_at=f"2026-11-2{doc_id[-1]}T10:15:00+00:00",
+        court=court,
+        ocr_pages=ocr,
+    )

@@ -5,24 +5,9 @@ import pytest
 
 from assistant.desk import Person, Source
 from casefile.kernel.errors import CaseNotFound
-from casefile.kernel.records import DocumentRecord, RoleMention
+from casefile.kernel.records import RoleMention
 from casefile.web_cases import CaseAPI, Cases, Overview, suggested_questions, without_paths
-
-
-def record(doc_id: str, *, pages: int = 0, ocr: tuple[int, ...] = (), court: str = "", title="T"):
-    return DocumentRecord(
-        doc_id=doc_id,
-        source=f"/srv/casefile/default/uploads/{doc_id}.pdf",
-        title=title,
-        kind="pdf",
-        date=None,
-        page_count=pages,
-        chunk_count=3,
-        size_bytes=10,
-        ingested_at=f"2026-11-2{doc_id[-1]}T10:15:00+00:00",
-        court=court,
-        ocr_pages=ocr,
-    )
+from tests.documents import record
 
 
 def person(name: str, *roles: tuple[str, str]) -> Person:

@@ -9,7 +9,7 @@ import pytest
 
 from assistant import retrieval
 from assistant.retrieval import TitleIndex
-from casefile.kernel.records import DocumentRecord
+from tests.documents import record
 
 
 class Registry:
@@ -21,25 +21,10 @@ class Registry:
         return list(self.listed)
 
 
-def record(doc_id: str, title: str, court: str = "") -> DocumentRecord:
-    return DocumentRecord(
-        doc_id=doc_id,
-        source=f"/filings/{doc_id}.pdf",
-        title=title,
-        kind="pdf",
-        date=None,
-        page_count=1,
-        chunk_count=1,
-        size_bytes=10,
-        ingested_at="2026-11-30T00:00:00",
-        court=court,
-    )
-
-
 CASE = [
-    record("a1", "Okafor v. Brightline Freight — Order on the Motion to Compel"),
-    record("b2", "Okafor v. Brightline Freight — Deposition of Adrienne Uthe"),
-    record("c3", "Okafor v. Brightline Freight — Judgment", court="Eighth Circuit"),
+    record("a1", title="Okafor v. Brightline Freight — Order on the Motion to Compel"),
+    record("b2", title="Okafor v. Brightline Freight — Deposition of Adrienne Uthe"),
+    record("c3", title="Okafor v. Brightline Freight — Judgment", court="Eighth Circuit"),
 ]
 
 

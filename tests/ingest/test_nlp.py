@@ -1,10 +1,16 @@
 """The trained pipeline the desk reads with: entities at the right offsets, text read in
 bounded pieces."""
 
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 from ingest.nlp import BLOCK_CHARS, blocks, entities
 from ingest.people import clean_name, mention_counts
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_blocks_cover_the_text_in_order_and_none_is_over_the_limit():
@@ -98,3 +104,22 @@ def test_a_docket_entrys_capitalised_verbs_are_not_names_but_a_name_after_to_is(
         named.counts
     )
     assert {"Mark Andrew Klapow", "Mary Ellen Jones"} <= set(named.counts)
+
+
+@pytest.mark.integration
+def test_spacy_loads_without_pytorch_and_pytorch_still_imports_after():
+    probe = (
+        "import sys, importlib.util\n"
+        "from ingest.nlp import pipeline\n"
+        "pipeline()\n"
+        "assert 'torch' not in sys.modules, 'spaCy brought PyTorch in'\n"
+        "if importlib.util.find_spec('torch'):\n"
+        "    import torch\n"
+        "    assert torch.zeros(1).sum().item() == 0\n"
+        "print('ok')\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, timeout=300
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "ok"

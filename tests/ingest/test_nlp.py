@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from ingest.nlp import BLOCK_CHARS, blocks, entities
-from ingest.people import clean_name, mention_counts
+from ingest.people import _LOWER_WORD, _may_name, clean_name, mention_counts
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -104,6 +104,31 @@ def test_a_docket_entrys_capitalised_verbs_are_not_names_but_a_name_after_to_is(
         named.counts
     )
     assert {"Mark Andrew Klapow", "Mary Ellen Jones"} <= set(named.counts)
+
+
+def test_the_recogniser_reads_the_words_around_names_not_whole_sentences():
+    filler = " ".join(["the court reviewed the record and the briefs"] * 8)
+    sentence = f"On appeal {filler} before Maria Gonzalez wrote {filler} in the end."
+    text = f"{sentence} The court ruled for her."
+    common = set(_LOWER_WORD.findall(text))
+    regions = _may_name(text, [], common)
+    read = "".join(text[start:end] for start, end in regions)
+    assert "Maria Gonzalez" in read
+    assert len(read) < len(sentence) / 3  # the rest of the long sentence is not read
+    assert "ruled" not in read  # a sentence with no name is not read at all
+
+
+def test_a_sentences_first_word_is_read_when_it_is_a_name_not_when_it_is_a_word():
+    filler = " ".join(["the court reviewed the record and the briefs"] * 3)
+    text = (
+        f"Okafor said that {filler} before Maria Gonzalez ruled. "
+        f"The court said that {filler} before Maria Gonzalez ruled."
+    )
+    regions = _may_name(text, [], set(_LOWER_WORD.findall(text)))
+    assert text.startswith("Okafor said")
+    assert regions[0][0] == 0  # "Okafor": a word never written in lower case
+    second = text.index("The court")
+    assert not any(s <= second < e for s, e in regions)  # "The" alone is no reason to read
 
 
 @pytest.mark.integration

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from ingest.nlp import BLOCK_CHARS, blocks, entities
+from ingest.nlp import BLOCK_CHARS, blocks, entities, parse
 from ingest.people import _LOWER_WORD, _may_name, clean_name, mention_counts
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -148,3 +148,13 @@ def test_spacy_loads_without_pytorch_and_pytorch_still_imports_after():
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "ok"
+
+
+@pytest.mark.integration
+def test_the_parse_gives_verbs_their_lemmas_and_other_words_in_lower_case():
+    text = "According to Smith, the company said it had written to them."
+    (sentence,) = parse(text, [(0, len(text))])
+    lemmas = {text[w.start : w.end]: w.lemma for w in sentence}
+    assert lemmas["According"] == "accord"
+    assert lemmas["said"] == "say" and lemmas["written"] == "write" and lemmas["had"] == "have"
+    assert lemmas["Smith"] == "smith" and lemmas["to"] == "to"

@@ -14,7 +14,6 @@ import re
 import sys
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from types import ModuleType
 from typing import TYPE_CHECKING
 
 from casefile.kernel.errors import ModelUnavailable
@@ -72,7 +71,7 @@ def pipeline() -> Language:
     """The loaded pipeline, once per process: what the entities and the parse need, each
     reading then running only its own components."""
     try:
-        spacy = _import_spacy()
+        import spacy
     except ImportError as exc:  # pragma: no cover - a broken install
         raise ModelUnavailable("spaCy is not installed: `make install` installs it") from exc
     try:
@@ -104,22 +103,22 @@ def _multiply_with_numpy(nlp: Language) -> None:
                 layer.ops = ops
 
 
-def _import_spacy() -> ModuleType:
-    """spaCy, imported without PyTorch. Its numerical library (thinc) imports PyTorch when it
-    is installed (sentence-transformers brings it) to offer it as a backend, which this
-    pipeline never uses: 0.8 of spaCy's 1.3 s import, in every process that reads a desk.
-    PyTorch stays importable afterwards for whatever else needs it."""
-    if "torch" in sys.modules:
-        import spacy
-
-        return spacy
+def import_spacy_without_torch() -> None:
+    """Import spaCy without PyTorch. Its numerical library (thinc) imports PyTorch when it is
+    installed (sentence-transformers brings it) to offer it as a backend, which this pipeline
+    never uses: 0.8 of spaCy's 1.3 s import. For a process that no other thread can be
+    importing PyTorch in (the desk worker, before its first document): `import torch` fails
+    for every thread while spaCy imports. PyTorch stays importable afterwards."""
+    if "torch" in sys.modules or "spacy" in sys.modules:
+        return
     sys.modules["torch"] = None  # type: ignore[assignment]  # `import torch` fails at once
     try:
-        import spacy
+        import spacy  # noqa: F401
+    except ImportError:  # pragma: no cover - a broken install: pipeline() says so
+        pass
     finally:
         if sys.modules.get("torch", ...) is None:
             del sys.modules["torch"]
-    return spacy
 
 
 def blocks(text: str) -> Iterator[tuple[int, str]]:

@@ -132,10 +132,11 @@ def test_a_sentences_first_word_is_read_when_it_is_a_name_not_when_it_is_a_word(
 
 
 @pytest.mark.integration
-def test_spacy_loads_without_pytorch_and_pytorch_still_imports_after():
+def test_the_desk_worker_loads_spacy_without_pytorch_and_pytorch_still_imports_after():
     probe = (
         "import sys, importlib.util\n"
-        "from ingest.nlp import pipeline\n"
+        "from ingest.nlp import import_spacy_without_torch, pipeline\n"
+        "import_spacy_without_torch()\n"
         "pipeline()\n"
         "assert 'torch' not in sys.modules, 'spaCy brought PyTorch in'\n"
         "if importlib.util.find_spec('torch'):\n"

@@ -17,7 +17,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
-from casefile.kernel.records import PageSpan, WordBox
+from casefile.kernel.records import PageSpan, WordBoxes
 
 # Zones of a page (fractions of its height / width) where running headers, footers, page
 # numbers and pleading-paper line numbers live.
@@ -143,7 +143,7 @@ class LaidOut:
 
     text: str
     pages: tuple[PageSpan, ...]  # segments in text order; a page may have several
-    words: tuple[WordBox, ...]
+    words: WordBoxes
     furniture: tuple[tuple[int, str], ...]  # (page, line) removed as headers, stamps, numbers
     first_page: tuple[str, ...] = ()  # the paragraphs of the first page with text, as drawn
 
@@ -392,7 +392,7 @@ class _Text:
         self.parts: list[str] = []
         self.length = 0
         self.segments: list[list[int]] = []  # [page, start, end]
-        self.words: list[WordBox] = []
+        self.words = WordBoxes()
         self.pages = pages
 
     def write(self, text: str, page: int | None, line: Line | None = None, offset: int = 0) -> None:
@@ -419,15 +419,13 @@ class _Text:
             if box is None:
                 continue
             self.words.append(
-                WordBox(
-                    page,
-                    start + match.start(),
-                    start + match.end(),
-                    box.x0 / size.width,
-                    box.top / size.height,
-                    box.x1 / size.width,
-                    box.bottom / size.height,
-                )
+                page,
+                start + match.start(),
+                start + match.end(),
+                box.x0 / size.width,
+                box.top / size.height,
+                box.x1 / size.width,
+                box.bottom / size.height,
             )
 
     def text(self) -> str:
@@ -539,7 +537,7 @@ def lay_out(pages: Sequence[Page]) -> LaidOut:
         " ".join(line.text.strip() for line in block.lines)
         for block in paragraphs(first, 0, margins=margins)
     )
-    return LaidOut(out.text(), spans, tuple(out.words), tuple(removed), first_page)
+    return LaidOut(out.text(), spans, out.words, tuple(removed), first_page)
 
 
 def _lowest_last(blocks: list[Block]) -> list[Block]:

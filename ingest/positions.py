@@ -18,7 +18,7 @@ from functools import cached_property
 
 import numpy as np
 
-from casefile.kernel.records import WordBox
+from casefile.kernel.records import WordBox, WordBoxes
 
 POSITIONS = "positions"  # the name the word positions are stored under beside a document
 VERSION = 1
@@ -42,9 +42,8 @@ def positions_json(words: Sequence[WordBox]) -> str:
     thousands of words: packed as arrays, not a word at a time)."""
     if not words:
         return json.dumps({"v": VERSION, "pages": []}, separators=(",", ":"))
-    table = np.array(
-        [(w.page, w.start, w.end, w.x0, w.y0, w.x1, w.y1) for w in words], dtype=np.float64
-    )
+    boxes = words if isinstance(words, WordBoxes) else WordBoxes.of(words)
+    table = np.column_stack([np.asarray(column, dtype=np.float64) for column in boxes.columns])
     table = table[np.lexsort((table[:, 1], table[:, 0]))]  # by page, then start; ties kept
     page, start, end = (table[:, i].astype(np.int64) for i in range(3))
     # Fractions of the page in 1/65535, clamped (a missing coordinate is 0), rounded half to

@@ -2,7 +2,7 @@
 
 import pytest
 
-from casefile.kernel.records import WordBox
+from casefile.kernel.records import WordBox, WordBoxes
 from casefile.kernel.settings import IngestSettings
 from ingest.loaders import parse_document
 from ingest.pipeline import ingest_paths
@@ -25,6 +25,15 @@ def test_positions_come_back_as_stored_within_a_sixty_thousandth_of_the_page():
     for got, kept in zip(back, WORDS, strict=True):
         assert got.x0 == pytest.approx(kept.x0, abs=1e-4)
         assert got.y1 == pytest.approx(kept.y1, abs=1e-4)
+
+
+def test_word_boxes_held_as_columns_read_back_as_the_words_they_were():
+    boxes = WordBoxes.of(WORDS)
+    assert len(boxes) == len(WORDS) and list(boxes) == WORDS
+    assert boxes[-1] == WORDS[-1] and list(boxes[1:3]) == WORDS[1:3]
+    assert boxes == WordBoxes.of(WORDS) and boxes != WordBoxes.of(WORDS[:2])
+    assert positions_json(boxes) == positions_json(WORDS)
+    assert not WordBoxes() and positions_json(WordBoxes()) == positions_json([])
 
 
 def test_only_the_pages_a_span_reaches_are_decoded():

@@ -306,6 +306,7 @@ def mention_counts(text: str) -> Mentions:
     kept = _of_this_case(outside, text, plain)
     mentions = Mentions(Counter(), {}, {}, {})
     votes: dict[str, Counter[str]] = {}
+    in_full: dict[str, Counter[str]] = {}  # the votes of the name written whole
     for name, start, end, kind in found:
         whole = whole_name(name)
         if whole not in kept:
@@ -315,6 +316,12 @@ def mention_counts(text: str) -> Mentions:
         votes.setdefault(whole, Counter())[kind] += 1
         if whole != name:
             mentions.aliases[name] = whole
+        elif " " in name:
+            in_full.setdefault(whole, Counter())[kind] += 1
+    # The recogniser reads a full name ("Lars Gustav Brismark stated") better than a surname
+    # alone, which a court writes mostly in citations of the record ("Brismark Decl. ¶ 76"):
+    # where the name is written whole, those readings decide.
+    votes |= in_full
     for name, kinds in votes.items():
         if is_law(name):
             mentions.kinds[name] = "law"

@@ -1,6 +1,9 @@
 """Whom a court filing names: its own people, not the parties of the cases it cites, the
 entries of its table of contents or a name with a footnote mark."""
 
+from pathlib import Path
+
+from ingest.loaders import parse_document
 from ingest.people import FullNames, canonical, clean_name, longest_first, mention_counts
 
 FILING = (
@@ -130,3 +133,12 @@ def test_two_names_with_only_a_space_between_are_one_phrase_cut_in_two():
     named = mention_counts(report)
     assert "Helen Marsh" in named.counts
     assert not [n for n in named.counts if n in ("Treasury", "Bill", "Treasury Bill")], named.counts
+
+
+def test_a_person_named_in_full_is_a_person_whatever_their_surname_alone_was_read_as():
+    # The demo article, as ingested, writes "Reynolds’ decision" (read as an organisation's)
+    # more often than "Ryan Reynolds" in full (read as a person's).
+    seed = Path(__file__).resolve().parents[2] / "seeds" / "000_dce03cdb09bb98a3.txt"
+    named = mention_counts(parse_document(seed, seed.read_bytes()).text)
+    assert named.kinds["Ryan Reynolds"] == "person"
+    assert named.kinds["Blake Lively"] == "person"

@@ -492,9 +492,9 @@ def _may_name(text: str, cited: list[tuple[int, int]], common: set[str]) -> list
     """The stretches of `text` the recogniser reads: in sentences that may hold a name (a
     capitalised word inside them that the document never writes in lower case: "the Court",
     "Plaintiff's Motion", "Balance Sheet" are words it also writes plainly), outside
-    citations, the words around each such capitalised word, the sentence's first included.
-    The rest ("The motion is denied.", "See Smith v. Jones, 12 F.3d 4.") names nobody the desk
-    would list."""
+    citations, the words around each of their capitalised words (`_around_names`). The rest
+    ("The motion is denied.", "See Smith v. Jones, 12 F.3d 4.") names nobody the desk would
+    list."""
     regions: list[tuple[int, int]] = []
     for start, end in split_sentences(text):
         if not any(

@@ -39,6 +39,7 @@ from casefile.kernel.errors import CaseNotFound, DocumentNotFound, StoreUnavaila
 from casefile.kernel.records import Chunk, DocumentRecord, PageSpan, doc_id_of
 from casefile.kernel.records import chunk_id as nth_chunk_id
 from casefile.kernel.settings import Settings, check_case_name
+from vectorstore.extras import Extras
 from vectorstore.keyword import KeywordIndex
 from vectorstore.originals import OriginalFiles
 from vectorstore.register import CaseRegister
@@ -57,7 +58,6 @@ EXTRAS_SUFFIX = "-extras"  # what ingest keeps beside a document: its desk, its 
 WRITE_BATCH = 256
 READ_PAGE = 5000
 ORIGINAL = "original"  # the extras' name of an original file shared through a server
-ORIGINAL_PART_BYTES = 2 * 1024 * 1024
 KEYWORD_RECHECK_S = 2.0
 KEYWORD_LEVEL_BATCH = 50  # documents added to the keyword index per commit when levelling
 VERSION_SUFFIX = "-version"  # the case's version token (vectorstore.register)
@@ -150,6 +150,7 @@ class CaseStore:
             )
         except Exception as exc:  # connection and server errors surface here first
             raise StoreUnavailable(f"cannot open case {case!r} in Chroma: {exc}") from exc
+        self._extra_values = Extras(self._extras)
         self.embedded_chunks = 0  # texts this store has embedded (the rest reused stored vectors)
         self._keyword: KeywordIndex | None = None  # opened on first use
         self._keyword_lock = threading.Lock()
@@ -343,25 +344,15 @@ class CaseStore:
 
     def write_extra(self, doc_id: str, name: str, data: str) -> None:
         """Keep `data` (JSON) beside a document under `name`, replacing what was there."""
-        self._extras.upsert(
-            ids=[f"{doc_id}:{name}"],
-            embeddings=[[0.0]],
-            documents=[data],
-            metadatas=[{"doc_id": doc_id, "name": name}],
-        )
+        self._extra_values.write(doc_id, name, data)
 
     def extra(self, doc_id: str, name: str) -> str | None:
         """What ingest kept beside a document under `name`, or None."""
-        got = self._extras.get(ids=[f"{doc_id}:{name}"], include=["documents"])
-        return got["documents"][0] if got["ids"] else None
+        return self._extra_values.read(doc_id, name)
 
     def extras(self, name: str) -> dict[str, str]:
         """doc_id -> what ingest kept under `name`, for every document that has it."""
-        got = self._extras.get(where={"name": name}, include=["documents", "metadatas"])
-        return {
-            meta["doc_id"]: data
-            for meta, data in zip(got["metadatas"] or [], got["documents"] or [], strict=True)
-        }
+        return self._extra_values.read_all(name)
 
     def keep_original(self, doc_id: str, data: bytes) -> None:
         """Keep `data` as the original file of `doc_id` (a store without a folder keeps none)."""
@@ -380,31 +371,16 @@ class CaseStore:
         return kept
 
     def _share_original(self, doc_id: str, data: bytes) -> None:
-        """`data` into the extras collection, base64 in parts a server request carries."""
-        parts = [
-            data[i : i + ORIGINAL_PART_BYTES] for i in range(0, len(data), ORIGINAL_PART_BYTES)
-        ]
-        self._extras.delete(where={"$and": [{"doc_id": doc_id}, {"name": ORIGINAL}]})
-        for number, part in enumerate(parts):
-            self._extras.upsert(
-                ids=[f"{doc_id}:{ORIGINAL}:{number}"],
-                embeddings=[[0.0]],
-                documents=[base64.b64encode(part).decode("ascii")],
-                metadatas=[{"doc_id": doc_id, "name": ORIGINAL, "part": number}],
-            )
+        """`data` into the extras collection, as base64, for the other machines."""
+        self._extra_values.write(doc_id, ORIGINAL, base64.b64encode(data).decode("ascii"))
 
     def _shared_original(self, doc_id: str) -> bytes | None:
-        got = self._extras.get(
-            where={"$and": [{"doc_id": doc_id}, {"name": ORIGINAL}]},
-            include=["documents", "metadatas"],
-        )
-        if not got["ids"]:
+        parts = self._extra_values.read_parts(doc_id, ORIGINAL)
+        if not parts:
             return None
-        parts = sorted(
-            zip(got["metadatas"] or [], got["documents"] or [], strict=True),
-            key=lambda item: int(item[0]["part"]),
-        )
-        return b"".join(base64.b64decode(text) for _, text in parts)
+        # Each part decodes on its own (kept in parts of whole base64 quanta, or, before,
+        # each part of the file encoded by itself).
+        return b"".join(base64.b64decode(part) for part in parts)
 
     def delete_document(self, doc_id: str) -> None:
         """Remove a document, its chunks, extras, original file and record (record last, so
@@ -417,7 +393,7 @@ class CaseStore:
             self._chunks.delete(ids=_chunk_ids({doc_id: record.chunk_count}))
         else:
             self._delete_chunks(doc_id)
-        self._extras.delete(where={"doc_id": doc_id})
+        self._extra_values.delete(doc_id)
         if self._originals is not None:
             self._originals.remove(doc_id)
         self._docs.delete(ids=[doc_id])

@@ -66,6 +66,7 @@ VERSION_SUFFIX = "-version"  # the case's version token (vectorstore.register)
 EXACT_SEARCH_CHUNKS = 4000
 # A writer on another machine that has not written for this long is taken for dead.
 STALE_WRITER_S = 15 * 60
+HEARTBEAT_S = 60.0  # how often a writer says it is alive while it stores a long document
 
 # This process, as named in the records it is writing; and what it is writing right now.
 PROCESS_WRITER = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
@@ -269,10 +270,14 @@ class CaseStore:
                 self.keep_original(record.doc_id, original)
                 if self.share_originals:
                     self._share_original(record.doc_id, original)
+            beat = time.monotonic()
             for batch_start in range(0, len(chunks), WRITE_BATCH):
                 self._add_chunk_batch(record, chunks[batch_start : batch_start + WRITE_BATCH])
-                if batch_start:
+                # Only writers on other machines are judged by it (STALE_WRITER_S); an update
+                # of the record costs ~60 ms once its text is long.
+                if time.monotonic() - beat > HEARTBEAT_S:
                     self._docs.update(ids=[record.doc_id], metadatas=[{"heartbeat": time.time()}])
+                    beat = time.monotonic()
             for name, data in (extras or {}).items():
                 value = data() if callable(data) else data
                 if value is not None:  # a reading that failed, to be tried again later

@@ -309,10 +309,9 @@ def _serve() -> None:
     replies = os.fdopen(os.dup(sys.stdout.fileno()), "w", encoding="utf-8")
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())  # stray prints must not break replies
     try:
-        from ingest.nlp import import_spacy_without_torch, pipeline
+        from ingest.nlp import pipeline
 
-        import_spacy_without_torch()  # no other thread runs here yet
-        pipeline()  # loaded before the first document arrives
+        pipeline()  # loaded (without PyTorch) before the first document arrives
     except ModelUnavailable as exc:
         log.warning("%s", exc)  # the desk is read without people (read_desk says so)
     for line in sys.stdin:

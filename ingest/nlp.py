@@ -10,8 +10,10 @@ what its words cost and never one giant parse.
 from __future__ import annotations
 
 import functools
+import importlib.abc
 import re
 import sys
+import threading
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -70,6 +72,7 @@ _VERBS = frozenset({"VERB", "AUX"})
 def pipeline() -> Language:
     """The loaded pipeline, once per process: what the entities and the parse need, each
     reading then running only its own components."""
+    import_spacy_without_torch()
     try:
         import spacy
     except ImportError as exc:  # pragma: no cover - a broken install
@@ -106,19 +109,32 @@ def _multiply_with_numpy(nlp: Language) -> None:
 def import_spacy_without_torch() -> None:
     """Import spaCy without PyTorch. Its numerical library (thinc) imports PyTorch when it is
     installed (sentence-transformers brings it) to offer it as a backend, which this pipeline
-    never uses: 0.8 of spaCy's 1.3 s import. For a process that no other thread can be
-    importing PyTorch in (the desk worker, before its first document): `import torch` fails
-    for every thread while spaCy imports. PyTorch stays importable afterwards."""
+    never uses: 0.8 of spaCy's 1.3 s import. `import torch` fails for this thread alone
+    while spaCy imports: another thread may be importing PyTorch for itself meanwhile (the
+    embedder's one-time export), and PyTorch stays importable afterwards."""
     if "torch" in sys.modules or "spacy" in sys.modules:
         return
-    sys.modules["torch"] = None  # type: ignore[assignment]  # `import torch` fails at once
+    refusal = _NoTorchForThisThread()
+    sys.meta_path.insert(0, refusal)
     try:
         import spacy  # noqa: F401
     except ImportError:  # pragma: no cover - a broken install: pipeline() says so
         pass
     finally:
-        if sys.modules.get("torch", ...) is None:
-            del sys.modules["torch"]
+        sys.meta_path.remove(refusal)
+
+
+class _NoTorchForThisThread(importlib.abc.MetaPathFinder):
+    """Refuses PyTorch to the thread that made it; other threads import as usual. (One that
+    is importing PyTorch at that moment is waited for, and its module used.)"""
+
+    def __init__(self) -> None:
+        self._thread = threading.get_ident()
+
+    def find_spec(self, fullname: str, path: object = None, target: object = None) -> None:
+        if threading.get_ident() == self._thread and fullname.partition(".")[0] == "torch":
+            raise ImportError(f"{fullname} is not imported with spaCy", name=fullname)
+        return None
 
 
 def blocks(text: str) -> Iterator[tuple[int, str]]:

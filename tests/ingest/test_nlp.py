@@ -131,12 +131,20 @@ def test_a_sentences_first_word_is_read_when_it_is_a_name_not_when_it_is_a_word(
     assert not any(s <= second < e for s, e in regions)  # "The" alone is no reason to read
 
 
+def _probe(code: str) -> None:
+    """Run `code` in a new interpreter (PyTorch not yet imported); it prints ok."""
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=300
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "ok"
+
+
 @pytest.mark.integration
-def test_the_desk_worker_loads_spacy_without_pytorch_and_pytorch_still_imports_after():
-    probe = (
+def test_spacy_loads_without_pytorch_and_pytorch_still_imports_after():
+    _probe(
         "import sys, importlib.util\n"
-        "from ingest.nlp import import_spacy_without_torch, pipeline\n"
-        "import_spacy_without_torch()\n"
+        "from ingest.nlp import pipeline\n"
         "pipeline()\n"
         "assert 'torch' not in sys.modules, 'spaCy brought PyTorch in'\n"
         "if importlib.util.find_spec('torch'):\n"
@@ -144,11 +152,32 @@ def test_the_desk_worker_loads_spacy_without_pytorch_and_pytorch_still_imports_a
         "    assert torch.zeros(1).sum().item() == 0\n"
         "print('ok')\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, timeout=300
+
+
+@pytest.mark.integration
+def test_pytorch_is_refused_only_to_the_thread_importing_spacy():
+    # The ingesting process's other threads (the embedder's export) may import PyTorch then.
+    pytest.importorskip("torch")
+    _probe(
+        "import sys, threading\n"
+        "from ingest.nlp import _NoTorchForThisThread\n"
+        "refusal = _NoTorchForThisThread()\n"
+        "sys.meta_path.insert(0, refusal)\n"
+        "try:\n"
+        "    import torch\n"
+        "    raise SystemExit('the thread importing spaCy got PyTorch')\n"
+        "except ImportError:\n"
+        "    pass\n"
+        "got = []\n"
+        "def other_thread():\n"
+        "    import torch\n"
+        "    got.append(torch.ones(2).sum().item())\n"
+        "other = threading.Thread(target=other_thread)\n"
+        "other.start()\n"
+        "other.join()\n"
+        "assert got == [2.0], got\n"
+        "print('ok')\n"
     )
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "ok"
 
 
 @pytest.mark.integration

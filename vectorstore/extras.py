@@ -11,6 +11,7 @@ four, so each part of a base64 text decodes on its own).
 
 from __future__ import annotations
 
+import uuid
 from collections import defaultdict
 from typing import TYPE_CHECKING, Any
 
@@ -34,18 +35,27 @@ class Extras:
         self._collection = collection
 
     def write(self, doc_id: str, name: str, data: str) -> None:
-        """Keep `data` under `name`, replacing what was there; a reader meanwhile sees the
-        old value or the new one (a one-part value) or, for a long one, possibly neither."""
+        """Keep `data` under `name`, replacing what was there. A reader meanwhile gets the old
+        value or the new one, or None while a long value's parts are replaced."""
         parts = [data[i : i + PART_CHARS] for i in range(0, len(data), PART_CHARS)] or [""]
-        self._collection.upsert(
-            ids=[_part_id(doc_id, name, number) for number in range(len(parts))],
-            embeddings=[[0.0]] * len(parts),
-            documents=[""] * len(parts),  # clears a value stored the first way, as a document
-            metadatas=[
-                {"doc_id": doc_id, "name": name, "part": number, "parts": len(parts), DATA: part}
-                for number, part in enumerate(parts)
-            ],
-        )
+        write = uuid.uuid4().hex[:12]  # every part of one value carries it
+        # One part a request; the first, which says how many there are, last.
+        for number in [*range(1, len(parts)), 0]:
+            self._collection.upsert(
+                ids=[_part_id(doc_id, name, number)],
+                embeddings=[[0.0]],
+                documents=[""],  # clears a value kept the first way, as the document
+                metadatas=[
+                    {
+                        "doc_id": doc_id,
+                        "name": name,
+                        "part": number,
+                        "parts": len(parts),
+                        "write": write,
+                        DATA: parts[number],
+                    }
+                ],
+            )
         # What a longer value left; and the numbered first part originals were once kept in.
         self._collection.delete(
             where={"$and": [{"doc_id": doc_id}, {"name": name}, {"part": {"$gte": len(parts)}}]}
@@ -112,9 +122,12 @@ def _value(meta: Any, document: str | None) -> str:
 
 
 def _joined(metas: list[Any], documents: list[str | None]) -> list[str] | None:
-    """The parts in order, or None while some are missing (a write under way elsewhere)."""
+    """The parts in order, or None while some are missing or of another write (a write under
+    way elsewhere)."""
     parts = sorted(zip(metas, documents, strict=True), key=lambda item: int(item[0].get("part", 0)))
     expected = int(parts[0][0].get("parts", len(parts))) if parts else 0
     if not parts or len(parts) != expected:
+        return None
+    if len({meta.get("write") for meta, _ in parts}) > 1:
         return None
     return [_value(meta, document) for meta, document in parts]

@@ -113,3 +113,14 @@ def test_an_original_shared_in_the_earlier_parts_is_still_read(settings, fake_em
     kept = store.original("d1")
 
     assert kept is not None and kept.read_bytes() == pdf
+
+
+def test_a_long_value_half_rewritten_reads_as_missing_not_as_a_mixture(store, small_parts):
+    store.write_extra("d1", "desk", "a" * 24)  # three parts
+    # Another process has replaced the later parts, not yet the first.
+    first = store._extras.get(ids=["d1:desk"], include=["metadatas"])["metadatas"][0]
+    later = {**first, "part": 2, "write": "elsewhere", extras.DATA: "b" * 8}
+    store._extras.upsert(ids=["d1:desk:2"], embeddings=[[0.0]], metadatas=[later])
+
+    assert store.extra("d1", "desk") is None
+    assert store.extras("desk") == {}

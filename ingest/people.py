@@ -423,9 +423,22 @@ def _named(text: str, plain: str, cited: list[tuple[int, int]]) -> list[tuple[st
         if " " not in name and name.lower() in lowercase_words:
             continue  # "Claim", "Insured", "License": a word the document also writes plainly
         start = entity.start + max(0, entity.words.find(name.split()[0]))
-        kind = "organisation" if entity.label == "ORG" or is_organisation(name) else "person"
-        found.append((name, start, start + len(name), kind))
+        found.append((name, start, start + len(name), _kind(name, entity, plain, start)))
     return found
+
+
+def _kind(name: str, entity: Entity, text: str, start: int) -> str:
+    """Person or organisation: what the name says it is ("& Co.", "Bank"), then a personal
+    title before it ("Dr. Janusz Ordover", "Judge King", which the recogniser may read as an
+    organisation's) when the name is all the recogniser read (not "Dr. Reddy’s
+    Laboratories Ltd.", a company whose name a possessive cut), then the recogniser's
+    reading."""
+    if is_organisation(name):
+        return "organisation"
+    whole = entity.words.rstrip(" .,").endswith(name)
+    if whole and _TITLED.search(text, max(0, start - 12), start):
+        return "person"
+    return "organisation" if entity.label == "ORG" else "person"
 
 
 def _infinitives(text: str, recognised: Sequence[Entity]) -> set[int]:

@@ -142,3 +142,22 @@ def test_a_person_named_in_full_is_a_person_whatever_their_surname_alone_was_rea
     named = mention_counts(parse_document(seed, seed.read_bytes()).text)
     assert named.kinds["Ryan Reynolds"] == "person"
     assert named.kinds["Blake Lively"] == "person"
+
+
+def test_a_name_after_a_personal_title_is_a_person_whatever_the_recogniser_read():
+    # The small model reads "Dr. Janusz Sterling" here as an organisation's name.
+    opinion = (
+        "To value the portfolio, the defendant relied on Dr. Janusz Sterling, while the "
+        "plaintiff relied on Dr. Anne Price. Dr. Sterling is a professor of economics.\n"
+    )
+    named = mention_counts(opinion)
+    assert named.kinds["Janusz Sterling"] == "person"
+
+
+def test_a_company_named_after_a_doctor_stays_a_company():
+    filing = (
+        "The following generic drug makers are named defendants: Dr. Kaur’s Laboratories "
+        "Ltd. and Zentiva Pharma Inc.\n"
+    )
+    named = mention_counts(filing)
+    assert all(kind == "organisation" for kind in named.kinds.values()), named.kinds

@@ -17,6 +17,7 @@ import logging
 import re
 import threading
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -150,7 +151,7 @@ class CaseDesk:
         self._refresh()
         desks = self._desks  # one set throughout: a desk made again may replace it meanwhile
         names = self._name_index(desks)
-        rows = []
+        listed = []
         for doc_id, desk in desks.items():
             for quote in desk.quotes:
                 if not phrases and not is_statement(quote.text):
@@ -160,11 +161,14 @@ class CaseDesk:
                     continue
                 if speaker != quote.speaker:
                     quote = dataclasses.replace(quote, speaker=speaker)
-                record = self._records[doc_id]
-                rows.append(
-                    QuoteRow(quote, self._source(doc_id, quote.start, quote.end), record.date)
-                )
-        return rows
+                listed.append((doc_id, quote))
+        self._load_pages(doc_id for doc_id, _ in listed)
+        return [
+            QuoteRow(
+                quote, self._source(doc_id, quote.start, quote.end), self._records[doc_id].date
+            )
+            for doc_id, quote in listed
+        ]
 
     def timeline(
         self, who: str | None = None, since: date | None = None, until: date | None = None
@@ -173,14 +177,18 @@ class CaseDesk:
         only those naming `who` (or about them: "In 1988, he …"), or within [since, until],
         when given."""
         self._refresh()
-        rows = []
-        for doc_id, desk in self._desks.items():
-            for event in desk.events:
-                if who and not (_mentions(event.text, who) or _matches(who, event.subject)):
-                    continue
-                if (since or until) and not _within(event.date, since, until):
-                    continue
-                rows.append(EventRow(event, self._source(doc_id, event.start, event.end)))
+        listed = [
+            (doc_id, event)
+            for doc_id, desk in self._desks.items()
+            for event in desk.events
+            if not who or _mentions(event.text, who) or _matches(who, event.subject)
+            if not (since or until) or _within(event.date, since, until)
+        ]
+        self._load_pages(doc_id for doc_id, _ in listed)
+        rows = [
+            EventRow(event, self._source(doc_id, event.start, event.end))
+            for doc_id, event in listed
+        ]
         rows.sort(key=lambda r: (r.event.date == "", r.event.date, r.source.title, r.event.start))
         return _merged(rows)
 
@@ -206,6 +214,7 @@ class CaseDesk:
             people[key].variants.add(name)
             return people[key]
 
+        self._load_pages(doc_id for doc_id, desk in desks.items() if desk.first or desk.roles)
         for doc_id, desk in desks.items():
             title = self._records[doc_id].title
             for alias, name in desk.aliases:
@@ -342,12 +351,17 @@ class CaseDesk:
                 if desk is not None and doc_id in self._desks:
                     self._desks = {**self._desks, doc_id: desk}
 
+    def _load_pages(self, doc_ids: Iterable[str]) -> None:
+        """Read the page spans of the documents about to be cited, in a few reads, not one
+        a document."""
+        missing = [doc_id for doc_id in doc_ids if doc_id not in self._pages]
+        if missing:
+            found = self.store.page_spans_of(missing)
+            # One removed since its desk was read has no pages to give.
+            self._pages.update({doc_id: found.get(doc_id, ()) for doc_id in missing})
+
     def _source(self, doc_id: str, start: int, end: int) -> Source:
-        if doc_id not in self._pages:
-            try:
-                self._pages[doc_id] = self.store.page_spans(doc_id)
-            except DocumentNotFound:  # removed since the desk was read: no pages to give
-                self._pages[doc_id] = ()
+        self._load_pages([doc_id])
         record = self._records[doc_id]
         page, _ = page_range(self._pages[doc_id], start, end)
         return Source(doc_id, record.title, record.source, record.date, page, start, end)

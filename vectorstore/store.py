@@ -57,6 +57,7 @@ DOCS_SUFFIX = "-docs"
 EXTRAS_SUFFIX = "-extras"  # what ingest keeps beside a document: its desk, its word boxes
 WRITE_BATCH = 256
 READ_PAGE = 5000
+SPANS_READ = 1000  # records whose page spans one read takes
 ORIGINAL = "original"  # the extras' name of an original file shared through a server
 KEYWORD_RECHECK_S = 2.0
 KEYWORD_LEVEL_BATCH = 50  # documents added to the keyword index per commit when levelling
@@ -230,11 +231,21 @@ class CaseStore:
         return got["documents"][0]
 
     def page_spans(self, doc_id: str) -> tuple[PageSpan, ...]:
-        record = self._docs.get(ids=[doc_id], include=["metadatas"])
-        if not record["ids"]:
+        spans = self.page_spans_of([doc_id])
+        if doc_id not in spans:
             raise DocumentNotFound(f"no document {doc_id!r} in case {self.case!r}")
-        pages = json.loads(record["metadatas"][0].get("pages", "[]"))
-        return tuple(PageSpan(*p) for p in pages)
+        return spans[doc_id]
+
+    def page_spans_of(self, doc_ids: Iterable[str]) -> dict[str, tuple[PageSpan, ...]]:
+        """`page_spans` of many documents, a thousand a read (5,000 documents: 3.4 s one at
+        a time, 0.7 s this way; BENCHMARKS.md)."""
+        wanted = list(dict.fromkeys(doc_ids))
+        spans: dict[str, tuple[PageSpan, ...]] = {}
+        for first in range(0, len(wanted), SPANS_READ):
+            got = self._docs.get(ids=wanted[first : first + SPANS_READ], include=["metadatas"])
+            for doc_id, meta in zip(got["ids"], got["metadatas"] or [], strict=True):
+                spans[doc_id] = tuple(PageSpan(*p) for p in json.loads(meta.get("pages", "[]")))
+        return spans
 
     # -- writing -----------------------------------------------------------------------
 

@@ -6,7 +6,7 @@ bring another (an in-memory index, a different database) without touching the st
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
@@ -41,6 +41,10 @@ class CaseIndex(Protocol):
 
     def page_spans(self, doc_id: str) -> tuple[PageSpan, ...]:
         """Where each page of a document lies in its stored text (empty when unpaginated)."""
+        ...
+
+    def page_spans_of(self, doc_ids: Iterable[str]) -> dict[str, tuple[PageSpan, ...]]:
+        """`page_spans` of many documents at once (those removed are left out)."""
         ...
 
     def dense_search(

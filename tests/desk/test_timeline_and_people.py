@@ -187,3 +187,38 @@ def test_an_event_told_by_a_pronoun_or_without_a_subject_says_whom_it_is_about()
     degree = "Ana Silva joined in 2001. She studied Electrical Engineering. In 1995, she won.\n"
     (_, won) = events_in("d", degree, None, frozenset({"Ana Silva"}))
     assert won.subject == "Ana Silva"
+
+
+def test_the_desk_cites_pages_of_many_documents_read_together_not_one_by_one(
+    store, tmp_path, monkeypatch
+):
+    from assistant.desk import CaseDesk
+    from casefile.kernel.settings import IngestSettings
+    from ingest.pipeline import ingest_paths
+    from tests.documents import write_pdf
+
+    for n, city in enumerate(["Portland", "Salem", "Eugene"]):
+        second = (
+            f"On March {n + 3}, 2021, Maria Okafor visited the {city} plant. "
+            f"“The valves were never inspected,” Maria Okafor said."
+        )
+        write_pdf(tmp_path / f"memo{n}.pdf", ["Memo on the plant inspections.", second])
+    ingest_paths(sorted(tmp_path.glob("*.pdf")), store, IngestSettings())
+
+    def one_by_one(doc_id):
+        raise AssertionError("page spans read a document at a time")
+
+    reads = []
+    spans_of = store.page_spans_of
+    monkeypatch.setattr(store, "page_spans", one_by_one)
+    monkeypatch.setattr(store, "page_spans_of", lambda ids: reads.append(1) or spans_of(ids))
+    desk = CaseDesk(store)
+
+    quotes = desk.quotes("Maria Okafor")
+    events = [r for r in desk.timeline() if r.event.date.startswith("2021-03")]
+    okafor = next(p for p in desk.people() if p.name == "Maria Okafor")
+
+    assert len(quotes) == 3 and {q.source.page for q in quotes} == {2}
+    assert len(events) == 3 and {r.sources[0].page for r in events} == {2}
+    assert okafor.first is not None and okafor.first.page == 2
+    assert len(reads) == 1  # the first listing read them all; the others found them held

@@ -192,3 +192,18 @@ def test_a_damaged_register_is_listed_again(settings, fake_embeddings):
     assert [r.name for r in reopened.records()] == [SEED.name]
     CaseStore(make_client(settings), "c", fake_embeddings, folder=folder).delete_case()
     assert not (folder / "register.json").exists()
+
+
+def test_page_spans_of_many_documents_leave_out_those_removed(store, tmp_path):
+    from tests.documents import write_pdf
+
+    paths = [write_pdf(tmp_path / f"f{n}.pdf", [f"Page one of {n}.", "Page two."]) for n in (1, 2)]
+    ingest_paths(paths, store, IngestSettings())
+    kept, removed = store.records()
+    store.delete_document(removed.doc_id)
+
+    spans = store.page_spans_of([kept.doc_id, removed.doc_id])
+
+    assert list(spans) == [kept.doc_id]
+    assert [span.number for span in spans[kept.doc_id]] == [1, 2]
+    assert spans[kept.doc_id] == store.page_spans(kept.doc_id)

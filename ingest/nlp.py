@@ -91,6 +91,12 @@ def pipeline() -> Language:
     return nlp
 
 
+@functools.lru_cache(maxsize=1)
+def stop_words() -> frozenset[str]:
+    """English's small words ("the", "of", "in" …), as the pipeline's language has them."""
+    return frozenset(pipeline().Defaults.stop_words)
+
+
 def _multiply_with_numpy(nlp: Language) -> None:
     """Have the models multiply their matrices with NumPy's BLAS (OpenBLAS) rather than the
     BLIS build thinc uses by default: on these machines the desk's reading took 19% less time

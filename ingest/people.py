@@ -519,12 +519,37 @@ def _may_name(text: str, cited: list[tuple[int, int]], common: set[str]) -> list
         at = bisect.bisect_right(cited, (start, float("inf"))) - 1
         if at >= 0 and cited[at][0] <= start and end <= cited[at][1]:
             continue  # wholly inside a citation
+        if _foreign(text, start, end):
+            continue
         for first, last in _around_names(text, start, end, common):
             if regions and first - regions[-1][1] <= 2 and last - regions[-1][0] < BLOCK:
                 regions[-1] = (regions[-1][0], last)
             else:
                 regions.append((first, last))
     return regions
+
+
+def _foreign(text: str, start: int, end: int) -> bool:
+    """Whether the sentence `text[start:end]` is in another language (a 10-K's exhibit in
+    Malay or Spanish), where the English recogniser takes every capitalised word for a name
+    ("Syarikat dan Majikan"). Told by its plain words: eight or more, fewer than one in ten
+    of them English's small words ("the", "of", "a" …), then most of them in no English
+    dictionary (so a table's row of English terms is still read). Court writing and news
+    seldom reach the dictionary: their sentences are a third or more small words."""
+    words = _PLAIN_WORD.findall(text, start, end)
+    if len(words) < 8:
+        return False
+    from ingest.layout import english_words
+    from ingest.nlp import stop_words
+
+    if sum(word in stop_words() for word in words) * 10 >= len(words):
+        return False
+    english = english_words()
+    return sum(word in english for word in words) * 2 < len(words)
+
+
+# A word in lower case, not part of an address, a file name or a hyphenated compound.
+_PLAIN_WORD = re.compile(r"(?<![\w@./’'-])[a-z]+(?![\w@./’'-])")
 
 
 def _around_names(text: str, start: int, end: int, common: set[str]) -> list[tuple[int, int]]:

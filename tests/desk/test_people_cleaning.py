@@ -161,3 +161,21 @@ def test_a_company_named_after_a_doctor_stays_a_company():
     )
     named = mention_counts(filing)
     assert all(kind == "organisation" for kind in named.kinds.values()), named.kinds
+
+
+def test_sentences_in_another_language_name_nobody():
+    # A 10-K's exhibits carry the award terms in each country's language; the English
+    # recogniser reads their capitalised words as names ("Syarikat dan Majikan").
+    exhibit = (
+        "Al aceptar esta oferta, el Participante reconoce que la Compañía y su Empleador "
+        "pueden tratar sus datos personales conforme a la Ley de Protección de Datos de "
+        "Colombia.\n"
+        "Dengan menerima hadiah ini, Peserta bersetuju bahawa Syarikat dan Majikan boleh "
+        "memproses maklumat peribadi Peserta menurut Akta Perlindungan Data Peribadi "
+        "Malaysia.\n"
+        "By accepting the award, Maria Okafor agrees that the Company may process her data.\n"
+    )
+    named = mention_counts(exhibit).counts
+    assert "Maria Okafor" in named
+    foreign = {"aceptar", "Participante", "Empleador", "Ley", "Syarikat", "Majikan", "Akta"}
+    assert not [name for name in named if foreign & set(name.split())], named

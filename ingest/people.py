@@ -21,8 +21,9 @@ from casefile.kernel.records import RoleMention
 from casefile.kernel.text import split_sentences
 from ingest import citations
 from ingest.docket import caption_parties
+from ingest.layout import english_words
 from ingest.legal import Statement
-from ingest.nlp import Entity
+from ingest.nlp import Entity, stop_words
 
 # Capitalised words that start sentences, name months or courts' furniture, not people.
 NOT_NAMES = frozenset(
@@ -539,13 +540,10 @@ def _foreign(text: str, start: int, end: int) -> bool:
     words = _PLAIN_WORD.findall(text, start, end)
     if len(words) < 8:
         return False
-    from ingest.layout import english_words
-    from ingest.nlp import stop_words
-
     if sum(word in stop_words() for word in words) * 10 >= len(words):
         return False
-    english = english_words()
-    return sum(word in english for word in words) * 2 < len(words)
+    dictionary = english_words()  # loaded on first use
+    return sum(word in dictionary for word in words) * 2 < len(words)
 
 
 # A word in lower case, not part of an address, a file name or a hyphenated compound.

@@ -95,12 +95,9 @@ class Extras:
         joined = {doc_id: _joined(*parts) for doc_id, parts in items.items()}
         return {doc_id: "".join(value) for doc_id, value in joined.items() if value is not None}
 
-    def delete(self, doc_id: str, name: str | None = None) -> None:
-        """Remove a document's value under `name`, or all its values."""
-        where: dict[str, Any] = {"doc_id": doc_id}
-        if name is not None:
-            where = {"$and": [where, {"name": name}]}
-        self._collection.delete(where=where)
+    def delete(self, doc_id: str) -> None:
+        """Remove every value kept beside a document."""
+        self._collection.delete(where={"doc_id": doc_id})
 
     def _read_where(self, doc_id: str, name: str) -> list[str] | None:
         got = self._collection.get(

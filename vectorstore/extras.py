@@ -56,11 +56,10 @@ class Extras:
                     }
                 ],
             )
-        # What a longer value left; and the numbered first part originals were once kept in.
+        # What a longer value left.
         self._collection.delete(
             where={"$and": [{"doc_id": doc_id}, {"name": name}, {"part": {"$gte": len(parts)}}]}
         )
-        self._collection.delete(ids=[f"{doc_id}:{name}:0"])
 
     def read(self, doc_id: str, name: str) -> str | None:
         """The value kept under `name`, or None."""

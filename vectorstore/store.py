@@ -389,6 +389,8 @@ class CaseStore:
     def _share_original(self, doc_id: str, data: bytes) -> None:
         """`data` into the extras collection, as base64, for the other machines."""
         self._extra_values.write(doc_id, ORIGINAL, base64.b64encode(data).decode("ascii"))
+        # The first part of an original shared before, under an id no longer written.
+        self._extras.delete(ids=[f"{doc_id}:{ORIGINAL}:0"])
 
     def _shared_original(self, doc_id: str) -> bytes | None:
         parts = self._extra_values.read_parts(doc_id, ORIGINAL)

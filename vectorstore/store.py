@@ -1,9 +1,11 @@
 """The only module that talks to chromadb: one chunk collection and one registry per case.
 
-A case is two collections: `casefile-<case>-chunks` holds the embedded chunks and
-`casefile-<case>-docs` holds one record per document, with the document's stored text, so
-that a quote can always be checked against its source. Only chromadb's public collection
-API is used; `CaseStore.langchain_vectorstore()` offers the chunks to LangChain chains.
+A case is a few collections: `casefile-<case>-chunks` holds the embedded chunks,
+`casefile-<case>-docs` one record per document, and `casefile-<case>-extras` what ingest
+keeps beside a document (`vectorstore.extras`): its stored text, so that a quote can always
+be checked against its source, its desk and its word positions. Only chromadb's public
+collection API is used; `CaseStore.langchain_vectorstore()` offers the chunks to LangChain
+chains.
 
 A record stays `complete=False` until all of its chunks are written, and names its writer
 (host, process, and a heartbeat time): an ingest killed half-way leaves a record that the
@@ -59,6 +61,7 @@ WRITE_BATCH = 256
 READ_PAGE = 5000
 SPANS_READ = 1000  # records whose page spans one read takes
 ORIGINAL = "original"  # the extras' name of an original file shared through a server
+TEXT = "text"  # the extras' name of a document's stored text
 KEYWORD_RECHECK_S = 2.0
 KEYWORD_LEVEL_BATCH = 50  # documents added to the keyword index per commit when levelling
 VERSION_SUFFIX = "-version"  # the case's version token (vectorstore.register)
@@ -225,10 +228,16 @@ class CaseStore:
         raise DocumentNotFound(f"no document named {name!r} in case {self.case!r}")
 
     def document_text(self, doc_id: str) -> str:
+        """The document's stored text, which every offset of its chunks and citations
+        refers to."""
+        text = self._extra_values.read(doc_id, TEXT)
+        if text is not None:
+            return text
+        # Stored before the text moved to the extras: the record's document.
         got = self._docs.get(ids=[doc_id], include=["documents"])
         if not got["ids"]:
             raise DocumentNotFound(f"no document {doc_id!r} in case {self.case!r}")
-        return got["documents"][0]
+        return got["documents"][0] or ""
 
     def page_spans(self, doc_id: str) -> tuple[PageSpan, ...]:
         spans = self.page_spans_of([doc_id])
@@ -269,14 +278,18 @@ class CaseStore:
             _WRITING.add(key)
         try:
             pending = _metadata(record, complete=False, chunker=chunker, pages=pages)
+            # The text goes with the extras, out of Chroma's full-text index of documents:
+            # nothing queries it, and it held memory and time on a long filing (BENCHMARKS).
+            # The empty document clears a text stored the first way.
             self._docs.upsert(
-                ids=[record.doc_id], embeddings=[[0.0]], documents=[text], metadatas=[pending]
+                ids=[record.doc_id], embeddings=[[0.0]], documents=[""], metadatas=[pending]
             )
             self._changed()  # a complete document written again is not complete meanwhile
             self._delete_chunks(record.doc_id)  # leftovers of an earlier, interrupted write
             # An earlier version's chunks (a changed chunker, the same file) leave the keyword
             # index now: if this write dies, the record stays incomplete and none are found.
             self._keyword_index().remove([record.doc_id])
+            self.write_extra(record.doc_id, TEXT, text)
             if original is not None:
                 self.keep_original(record.doc_id, original)
                 if self.share_originals:

@@ -286,3 +286,33 @@ def test_files_are_read_ahead_but_an_unchanged_one_is_never_parsed(tmp_path, sto
     (folder / "b.txt").unlink()
     again = ingest(folder, store)
     assert [o.status for o in again.outcomes] == ["unchanged", "unchanged"]
+
+
+def test_each_file_is_reported_once_its_record_and_desk_are_stored(case_folder, store):
+    from ingest.desk import DESK
+
+    reported = []
+
+    def on_file(outcome):
+        record = store.record(outcome.doc_id)
+        reported.append((outcome.path.name, record.complete, store.extra(outcome.doc_id, DESK)))
+
+    ingest_paths([case_folder], store, IngestSettings(), on_file=on_file)
+    assert sorted(name for name, _, _ in reported) == [
+        "article.txt",
+        "letter.docx",
+        "order.pdf",
+        "page.html",
+    ]
+    assert all(complete and desk for _, complete, desk in reported)
+
+
+def test_the_same_content_twice_in_one_batch_is_stored_once(tmp_path, store):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    shutil.copy(SEED, folder / "a.txt")
+    shutil.copy(SEED, folder / "b.txt")
+    report = ingest(folder, store)
+    assert [o.status for o in report.outcomes] == ["added", "unchanged"]
+    assert report.outcomes[1].reason == f"same content as {(folder / 'a.txt').resolve()}"
+    assert len(store.records()) == 1

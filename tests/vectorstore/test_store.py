@@ -207,3 +207,25 @@ def test_page_spans_of_many_documents_leave_out_those_removed(store, tmp_path):
     assert list(spans) == [kept.doc_id]
     assert [span.number for span in spans[kept.doc_id]] == [1, 2]
     assert spans[kept.doc_id] == store.page_spans(kept.doc_id)
+
+
+def test_a_text_stored_as_the_record_s_document_is_still_read_and_replaced(store):
+    # Cases ingested before the text moved beside the record kept it as Chroma's document.
+    ingest_paths([SEED], store, IngestSettings())
+    [record] = store.records()
+    text = store.document_text(record.doc_id)
+    store._extras.delete(where={"doc_id": record.doc_id})  # as such a case holds it
+    store._docs.update(ids=[record.doc_id], embeddings=[[0.0]], documents=["the old text"])
+    assert store.document_text(record.doc_id) == "the old text"
+
+    store.write_document(record, text, [], chunker="v2")  # re-ingested
+    assert store.document_text(record.doc_id) == text
+    assert store._docs.get(ids=[record.doc_id], include=["documents"])["documents"] == [""]
+
+
+def test_a_removed_document_s_text_is_gone(store):
+    ingest_paths([SEED], store, IngestSettings())
+    [record] = store.records()
+    store.delete_document(record.doc_id)
+    with pytest.raises(DocumentNotFound, match=record.doc_id):
+        store.document_text(record.doc_id)

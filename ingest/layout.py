@@ -14,7 +14,7 @@ import re
 import statistics
 from array import array
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from casefile.kernel.records import PageSpan, WordBoxes
@@ -388,12 +388,13 @@ def join_hyphenated(first: str, second: str, words: Words) -> bool:
 class _Text:
     """The stored text being written, with the page of every stretch and the words' boxes."""
 
-    def __init__(self, pages: dict[int, Page]) -> None:
-        self.parts: list[str] = []
+    def __init__(self) -> None:
+        self.parts: list[str] = []  # what was written since `compact`, as written
+        self.written: list[str] = []  # the text before, joined a page at a time
         self.length = 0
         self.segments: list[list[int]] = []  # [page, start, end]
         self.words = WordBoxes()
-        self.pages = pages
+        self.sizes: dict[int, tuple[float, float]] = {}  # page -> (width, height)
 
     def write(self, text: str, page: int | None, line: Line | None = None, offset: int = 0) -> None:
         """Append `text` from `page` (None: a separator, of no page); when it is (part of)
@@ -413,7 +414,7 @@ class _Text:
             self._record_words(text, page, line, offset, start)
 
     def _record_words(self, text: str, page: int, line: Line, offset: int, start: int) -> None:
-        size = self.pages[page]
+        width, height = self.sizes[page]
         for match in re.finditer(r"\S+", text):
             box = span_box(line.chars, offset + match.start(), offset + match.end())
             if box is None:
@@ -422,14 +423,22 @@ class _Text:
                 page,
                 start + match.start(),
                 start + match.end(),
-                box.x0 / size.width,
-                box.top / size.height,
-                box.x1 / size.width,
-                box.bottom / size.height,
+                box.x0 / width,
+                box.top / height,
+                box.x1 / width,
+                box.bottom / height,
             )
 
+    def compact(self) -> None:
+        """Join what was written so far (a word or line a part) into one string, keeping the
+        last part apart: a long document's text held as millions of small strings cost
+        several times its size."""
+        if len(self.parts) > 1:
+            self.written.append("".join(self.parts[:-1]))
+            del self.parts[:-1]
+
     def text(self) -> str:
-        return "".join(self.parts)
+        return "".join([*self.written, *self.parts])
 
 
 def mend_soft_hyphens(line: Line, words: Words) -> Line:
@@ -487,57 +496,121 @@ def _continues(block: Block, following: Block) -> bool:
     return bool(re.match(r"[a-z0-9(\[“\"'‘,;]", first)) or len(block.lines) > 1
 
 
-def lay_out(pages: Sequence[Page]) -> LaidOut:
-    """The document's text with every page's furniture removed and its paragraphs joined."""
-    kept, removed = split_furniture(pages)
-    vocabulary = {
-        w.lower()
-        for lines in kept
-        for line in lines
-        for w in re.findall(r"[A-Za-z]{3,}", line.text)
-    }
-    words = Words(vocabulary)
-    kept = [[mend_soft_hyphens(line, words) for line in lines] for lines in kept]
-    margins = Margins.of([line for lines in kept for line in lines])
-    bodies: list[list[Block]] = []
-    notes: list[list[Block]] = []
-    for page, lines in zip(pages, kept, strict=True):
-        body, footnotes = split_footnotes(lines, page.height)
-        bodies.append(_lowest_last(paragraphs(body, page.number, margins=margins)))
-        notes.append(paragraphs(footnotes, page.number, footnotes=True, margins=margins))
-    runs_on = _runs_on(bodies)  # page index -> whether its last paragraph continues
-    continued = {_next_with_text(bodies, i) for i, on in runs_on.items() if on}
+def lay_out(pages: Iterable[Page], window: int | None = None) -> LaidOut:
+    """The document's text with every page's furniture removed and its paragraphs joined.
 
-    out = _Text({page.number: page for page in pages})
-    held: list[Block] = []  # footnotes waiting for the body sentence they interrupt to end
+    Pages are taken `window` at a time (WINDOW_PAGES), as they are read: what repeats in
+    the margins, the document's own words and its usual margins are those of the window's
+    pages, and a window's pages are let go once laid out, so a long PDF is never held whole.
+    A document of up to `window` pages is laid out as one."""
+    window = window or WINDOW_PAGES
+    out = _Text()
+    writer = _PageWriter(out)
+    removed: list[tuple[int, str]] = []
+    first_page: tuple[str, ...] | None = None
+    for chunk in _windows(pages, window):
+        kept, furniture = split_furniture(chunk)
+        removed.extend(furniture)
+        vocabulary = {
+            w.lower()
+            for lines in kept
+            for line in lines
+            for w in re.findall(r"[A-Za-z]{3,}", line.text)
+        }
+        words = Words(vocabulary)
+        kept = [[mend_soft_hyphens(line, words) for line in lines] for lines in kept]
+        margins = Margins.of([line for lines in kept for line in lines])
+        for page, lines in zip(chunk, kept, strict=True):
+            out.sizes[page.number] = (page.width, page.height)
+            body, footnotes = split_footnotes(lines, page.height)
+            writer.add(
+                _lowest_last(paragraphs(body, page.number, margins=margins)),
+                paragraphs(footnotes, page.number, footnotes=True, margins=margins),
+                words,
+            )
+        first = next((lines for lines in kept if lines), None)
+        if first_page is None and first is not None:
+            first_page = tuple(
+                " ".join(line.text.strip() for line in block.lines)
+                for block in paragraphs(first, 0, margins=margins)
+            )
+    writer.finish()
+    spans = tuple(PageSpan(page, start, end) for page, start, end in out.segments)
+    return LaidOut(out.text(), spans, out.words, tuple(removed), first_page or ())
 
-    def flush() -> None:
-        for note in held:
-            out.write("\n", None)
-            _write_block(out, note, words)
-        held.clear()
 
-    for index, blocks in enumerate(bodies):
-        for position, block in enumerate(blocks):
+WINDOW_PAGES = 256  # pages laid out together (the longest filing of ../shared/eval has 252)
+
+
+def _windows(pages: Iterable[Page], size: int) -> Iterator[list[Page]]:
+    chunk: list[Page] = []
+    for page in pages:
+        chunk.append(page)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+@dataclass
+class _LaidPage:
+    blocks: list[Block]
+    notes: list[Block]
+    words: Words
+    continued: bool  # its first paragraph goes on from the page with text before it
+
+
+class _PageWriter:
+    """Writes pages' paragraphs as they come: a page with text waits for the next page with
+    text, which says whether its last sentence runs on (then its footnotes wait for the
+    sentence to end)."""
+
+    def __init__(self, out: _Text) -> None:
+        self.out = out
+        self.waiting: list[_LaidPage] = []  # the last page with text, and any empty after it
+        self.held: list[tuple[Block, Words]] = []  # footnotes waiting for a sentence to end
+
+    def add(self, blocks: list[Block], notes: list[Block], words: Words) -> None:
+        continued = False
+        if blocks:
+            last = next((page for page in reversed(self.waiting) if page.blocks), None)
+            continued = last is not None and _continues(last.blocks[-1], blocks[0])
+            self._write_waiting(runs_on=continued)
+        self.waiting.append(_LaidPage(blocks, notes, words, continued))
+
+    def finish(self) -> None:
+        self._write_waiting(runs_on=False)
+        self._flush()
+
+    def _write_waiting(self, runs_on: bool) -> None:
+        """Write the waiting pages; the one with text runs on into the next when `runs_on`
+        (and its footnotes wait across empty pages too)."""
+        for page in self.waiting:
+            self._write(page, runs_on=runs_on)
+        self.waiting = []
+        self.out.compact()
+
+    def _write(self, page: _LaidPage, runs_on: bool) -> None:
+        out = self.out
+        for position, block in enumerate(page.blocks):
             if out.parts:
-                if position == 0 and index in continued:
+                if position == 0 and page.continued:
                     out.write(" ", None)  # the sentence goes on across the page break
                 else:
                     out.write("\n\n" if position == 0 else "\n", None)
-            _write_block(out, block, words)
-            if not (position == len(blocks) - 1 and runs_on.get(index)):
-                flush()
-        held.extend(notes[index])
-        if not runs_on.get(index):
-            flush()
-    flush()
-    spans = tuple(PageSpan(page, start, end) for page, start, end in out.segments)
-    first = next((lines for lines in kept if lines), [])
-    first_page = tuple(
-        " ".join(line.text.strip() for line in block.lines)
-        for block in paragraphs(first, 0, margins=margins)
-    )
-    return LaidOut(out.text(), spans, out.words, tuple(removed), first_page)
+            _write_block(out, block, page.words)
+            if not (position == len(page.blocks) - 1 and runs_on):
+                self._flush()
+        self.held.extend((note, page.words) for note in page.notes)
+        if not runs_on:
+            self._flush()
+
+    def _flush(self) -> None:
+        for note, words in self.held:
+            self.out.write("\n", None)
+            _write_block(self.out, note, words)
+        self.held.clear()
 
 
 def _lowest_last(blocks: list[Block]) -> list[Block]:
@@ -547,20 +620,6 @@ def _lowest_last(blocks: list[Block]) -> list[Block]:
         return blocks
     lowest = max(blocks, key=lambda block: block.lines[-1].box.bottom)
     return [block for block in blocks if block is not lowest] + [lowest]
-
-
-def _next_with_text(bodies: list[list[Block]], index: int) -> int | None:
-    return next((i for i in range(index + 1, len(bodies)) if bodies[i]), None)
-
-
-def _runs_on(bodies: list[list[Block]]) -> dict[int, bool]:
-    runs: dict[int, bool] = {}
-    for index, blocks in enumerate(bodies):
-        following = _next_with_text(bodies, index)
-        runs[index] = bool(
-            blocks and following is not None and _continues(blocks[-1], bodies[following][0])
-        )
-    return runs
 
 
 Progress = Callable[[int, int], None]

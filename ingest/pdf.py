@@ -13,8 +13,8 @@ import logging
 import re
 import threading
 from array import array
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -65,8 +65,12 @@ def load_pdf(path: Path, data: bytes, options: PdfOptions = PdfOptions()) -> Par
         if "password" in str(exc).lower():
             raise UnreadableFile(path, "encrypted PDF: it needs a password") from exc
         raise UnreadableFile(path, f"corrupt or unreadable PDF ({exc})") from exc
+    reading = _Reading()
     try:
-        pages, ocr_pages, skipped = _read_pages(pdf, path, options)
+        with PDFIUM_LOCK:
+            total = len(pdf)
+        # Laid out as they are read, a window of pages at a time: never all held.
+        laid = lay_out(_read_pages(pdf, total, path, options, reading))
         with PDFIUM_LOCK:
             title_meta = _metadata_title(pdf)
     except pdfium.PdfiumError as exc:
@@ -74,7 +78,7 @@ def load_pdf(path: Path, data: bytes, options: PdfOptions = PdfOptions()) -> Par
     finally:
         with PDFIUM_LOCK:
             pdf.close()
-    laid = lay_out(pages)
+    ocr_pages, skipped = reading.ocr_pages, reading.skipped
     if not laid.text.strip():
         if skipped:
             raise EmptyDocument(path, f"no extractable text (scanned?): {skipped}")
@@ -107,19 +111,26 @@ def load_pdf(path: Path, data: bytes, options: PdfOptions = PdfOptions()) -> Par
         title=title,
         date=date or None,
         pages=laid.pages,
-        page_total=len(pages),
+        page_total=total,
         ocr_pages=tuple(ocr_pages),
         docket=docket,
         words=laid.words,
     )
 
 
-def _read_pages(pdf, path: Path, options: PdfOptions) -> tuple[list[Page], list[int], str]:  # type: ignore[no-untyped-def]
-    pages: list[Page] = []
-    ocr_pages: list[int] = []
-    skipped = ""
-    with PDFIUM_LOCK:
-        total = len(pdf)
+@dataclass
+class _Reading:
+    """What reading a PDF's pages found besides the pages: those read by OCR, and why OCR
+    could not read some (empty when it could)."""
+
+    ocr_pages: list[int] = field(default_factory=list)
+    skipped: str = ""
+
+
+def _read_pages(  # type: ignore[no-untyped-def]
+    pdf, total: int, path: Path, options: PdfOptions, reading: _Reading
+) -> Iterator[Page]:
+    """The PDF's pages in order, each read when it is asked for."""
     for index in range(total):
         number = index + 1
         with PDFIUM_LOCK:
@@ -140,16 +151,15 @@ def _read_pages(pdf, path: Path, options: PdfOptions) -> tuple[list[Page], list[
                 lines = _ocr_lines(scan, options)
             except OcrUnavailable as exc:
                 log.warning("%s page %d: %s", path, number, exc)
-                skipped = str(exc)
+                reading.skipped = str(exc)
                 lines = text_lines
             else:
-                ocr_pages.append(number)
-            pages.append(Page(number, width, height, lines, ocr=number in ocr_pages))
+                reading.ocr_pages.append(number)
+            yield Page(number, width, height, lines, ocr=number in reading.ocr_pages)
         else:
             if options.on_page:
                 options.on_page(number, total, "text")
-            pages.append(Page(number, width, height, text_lines))
-    return pages, ocr_pages, skipped
+            yield Page(number, width, height, text_lines)
 
 
 def _page_frame(page) -> tuple[float, float, bool]:  # type: ignore[no-untyped-def]

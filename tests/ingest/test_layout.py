@@ -142,3 +142,50 @@ def test_every_word_box_points_at_its_word_in_the_text():
     words = [laid.text[w.start : w.end] for w in laid.words]
     assert words == ["The", "motion", "to", "quash", "is", "DENIED."]
     assert all(0 <= w.x0 < w.x1 <= 1 and 0 <= w.y0 < w.y1 <= 1 for w in laid.words)
+
+
+def _long_filing() -> list[Page]:
+    """Seven stamped pages; a sentence with a footnote runs on from page 3 to page 4, over
+    an empty page 5 to page 6."""
+    bodies = [
+        body(["\tThe motion is fully briefed."]),
+        body(["\tThe parties agree on the facts."]),
+        [
+            *body(["\tPlaintiffs filed their letter brief,1 and the court read it with the"]),
+            line("1 The letter is dated July 14, 2005.", 100, 700, 400, size=8),
+        ],
+        body(["greatest care before ruling. The court then heard argument from the"]),
+        [],
+        body(["defendants on the record."]),
+        body(["\tThe motion is denied."]),
+    ]
+    return pages_of(*bodies, extra=lambda n: [stamp(n)])
+
+
+def test_a_long_document_laid_out_a_window_at_a_time_reads_as_laid_out_whole():
+    whole = lay_out(_long_filing(), window=100)
+    for window in (1, 2, 3, 4):
+        laid = lay_out(_long_filing(), window=window)
+        assert (laid.text, laid.pages, laid.words) == (whole.text, whole.pages, whole.words)
+    assert "read it with the greatest care before ruling." in whole.text
+    assert "heard argument from the defendants on the record." in whole.text
+    assert whole.text.index("1 The letter") > whole.text.index("before ruling.")
+
+
+def test_pages_are_let_go_once_their_window_is_laid_out():
+    import weakref
+
+    read_so_far: list[weakref.ref[Page]] = []
+    most = 0
+
+    def read():
+        nonlocal most
+        for n in range(1, 41):
+            page = Page(n, W, H, [stamp(n), *body([f"\tParagraph {n} of the order."])])
+            read_so_far.append(weakref.ref(page))
+            most = max(most, sum(1 for ref in read_so_far if ref() is not None))
+            yield page
+
+    laid = lay_out(read(), window=4)
+    assert "Paragraph 40 of the order." in laid.text
+    assert most <= 2 * 4  # a window being read and, at most, the one before it

@@ -19,6 +19,9 @@ from dataclasses import dataclass, field
 
 from casefile.kernel.records import PageSpan, WordBoxes
 
+# Pages laid out together (`lay_out`): what repeats in their margins is judged among them.
+# The longest filing of ../shared/eval has 252.
+WINDOW_PAGES = 256
 # Zones of a page (fractions of its height / width) where running headers, footers, page
 # numbers and pleading-paper line numbers live.
 HEADER_ZONE = 0.14
@@ -537,9 +540,6 @@ def lay_out(pages: Iterable[Page], window: int | None = None) -> LaidOut:
     writer.finish()
     spans = tuple(PageSpan(page, start, end) for page, start, end in out.segments)
     return LaidOut(out.text(), spans, out.words, tuple(removed), first_page or ())
-
-
-WINDOW_PAGES = 256  # pages laid out together (the longest filing of ../shared/eval has 252)
 
 
 def _windows(pages: Iterable[Page], size: int) -> Iterator[list[Page]]:

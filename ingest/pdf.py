@@ -148,14 +148,14 @@ def _read_pages(  # type: ignore[no-untyped-def]
             if options.on_page:
                 options.on_page(number, total, "OCR")
             try:
-                lines = _ocr_lines(scan, options)
+                lines, read_by_ocr = _ocr_lines(scan, options), True
             except OcrUnavailable as exc:
                 log.warning("%s page %d: %s", path, number, exc)
                 reading.skipped = str(exc)
-                lines = text_lines
-            else:
+                lines, read_by_ocr = text_lines, False
+            if read_by_ocr:
                 reading.ocr_pages.append(number)
-            yield Page(number, width, height, lines, ocr=number in reading.ocr_pages)
+            yield Page(number, width, height, lines, ocr=read_by_ocr)
         else:
             if options.on_page:
                 options.on_page(number, total, "text")
